@@ -1,0 +1,8 @@
+export * from "./errors.js"
+export * from "./monoid/index.js"
+export * from "./pipeline/index.js"
+export * from "./state/index.js"
+export * as Window from "./window/index.js"
+export type { Window as WindowSpec } from "./window/Window.js"
+export * from "./metrics/Metrics.js"
+export * from "./processor/types.js"

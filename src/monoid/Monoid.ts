@@ -1,0 +1,49 @@
+/**
+ * The Monoid contract: an identity, an associative combine, and the facts the
+ * processor and stores need to treat values efficiently and safely.
+ */
+
+/** What kind of monoid this is: drives storage (numeric ADD vs compare-and-swap) and coalescing. */
+export type MonoidKind = "sum" | "count" | "min" | "max" | "first" | "last" | "set" | "custom"
+
+/**
+ * How a value is stored in an aggregate row's `v` attribute.
+ * - `number`: a DynamoDB `N` (numeric monoids). `encode` returns `undefined` for an unset value.
+ * - `binary`: a DynamoDB `B` (everything else).
+ */
+export type ValueCodec<V> =
+  | {
+    readonly storage: "number"
+    readonly encode: (value: V) => number | undefined
+    readonly decode: (stored: number) => V
+  }
+  | {
+    readonly storage: "binary"
+    readonly encode: (value: V) => Uint8Array
+    readonly decode: (stored: Uint8Array) => V
+  }
+
+export interface Monoid<V> {
+  readonly kind: MonoidKind
+  /** Human-readable name, used in error messages and law-kit reports. */
+  readonly name: string
+  /** The identity: `combine(empty, x) = combine(x, empty) = x`. */
+  readonly empty: V
+  /** Associative combine. */
+  readonly combine: (left: V, right: V) => V
+  /** Whether `combine(a, b) = combine(b, a)` holds; the law kit checks it when true. */
+  readonly commutative: boolean
+  /**
+   * Whether deltas for the same (key, bucket) may be combined in memory before the store is
+   * called (coalescing). True for sum and count; opt-in for custom monoids.
+   */
+  readonly additive: boolean
+  /**
+   * Whether the store may apply a delta with a native atomic add (`UpdateItem ADD`) instead of
+   * a versioned read-combine-write. Only for plain numeric sums.
+   */
+  readonly nativeAdd: boolean
+  /** Structural equality for values of this monoid (law checks, compare-and-swap). */
+  readonly equals: (left: V, right: V) => boolean
+  readonly codec: ValueCodec<V>
+}

@@ -1,0 +1,72 @@
+import type { Monoid, ValueCodec } from "./Monoid.js"
+
+const numberCodec: ValueCodec<number> = {
+  storage: "number",
+  encode: (value) => value,
+  decode: (stored) => stored
+}
+
+const sameNumber = (left: number, right: number) => left === right || (Number.isNaN(left) && Number.isNaN(right))
+
+/**
+ * Sum of numbers. Stored as `N` and applied with DynamoDB `ADD`, so it coalesces.
+ *
+ * @example
+ * sum.combine(2, 3) // 5
+ */
+export const sum: Monoid<number> = {
+  kind: "sum",
+  name: "sum",
+  empty: 0,
+  combine: (left, right) => left + right,
+  commutative: true,
+  additive: true,
+  nativeAdd: true,
+  equals: sameNumber,
+  codec: numberCodec
+}
+
+/**
+ * Count of events: a sum whose per-event delta is 1 (a count pipeline needs no value extractor).
+ *
+ * @example
+ * count.combine(count.combine(count.empty, 1), 1) // 2
+ */
+export const count: Monoid<number> = { ...sum, kind: "count", name: "count" }
+
+/** `null` is the lawful "unset" identity of min and max. */
+export type Extremum = number | null
+
+const extremumCodec: ValueCodec<Extremum> = {
+  storage: "number",
+  encode: (value) => value ?? undefined,
+  decode: (stored) => stored
+}
+
+const extremum = (kind: "min" | "max", pick: (l: number, r: number) => number): Monoid<Extremum> => ({
+  kind,
+  name: kind,
+  empty: null,
+  combine: (left, right) => (left === null ? right : right === null ? left : pick(left, right)),
+  commutative: true,
+  additive: false,
+  nativeAdd: false,
+  equals: (left, right) => left === right,
+  codec: extremumCodec
+})
+
+/**
+ * Smallest value seen; identity is `null` (unset).
+ *
+ * @example
+ * min.combine(min.empty, 4) // 4
+ */
+export const min: Monoid<Extremum> = extremum("min", Math.min)
+
+/**
+ * Largest value seen; identity is `null` (unset).
+ *
+ * @example
+ * max.combine(3, 9) // 9
+ */
+export const max: Monoid<Extremum> = extremum("max", Math.max)

@@ -1,0 +1,7 @@
+export * from "./Cache.js"
+export * from "./Checkpoints.js"
+export * from "./Commit.js"
+export * from "./Deduper.js"
+export * from "./RowKey.js"
+export * from "./sequence.js"
+export * from "./Store.js"

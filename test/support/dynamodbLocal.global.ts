@@ -1,0 +1,15 @@
+import type { TestProject } from "vitest/node"
+import { startDynamoDbLocal } from "./dynamodbLocal.js"
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    dynamodbEndpoint: string
+  }
+}
+
+/** One DynamoDB Local for the whole run; each test file uses its own table names. */
+export default async function setup(project: TestProject) {
+  const server = await startDynamoDbLocal()
+  project.provide("dynamodbEndpoint", server.endpoint)
+  return () => server.stop()
+}
