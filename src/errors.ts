@@ -58,3 +58,35 @@ export class InvalidConfig extends Data.TaggedError("InvalidConfig")<{
   readonly field: string
   readonly message: string
 }> {}
+
+/**
+ * A query asked for a windowed pipeline's all-time value (`value`, `values`). A windowed pipeline
+ * keeps no all-time row, so ask for a `window` or a `range` instead.
+ */
+export class WindowRequired extends Data.TaggedError("WindowRequired")<{
+  readonly pipeline: string
+  readonly message: string
+}> {}
+
+/** A `window` or `range` query named a pipeline without time buckets: use `value` instead. */
+export class NotWindowed extends Data.TaggedError("NotWindowed")<{
+  readonly pipeline: string
+  readonly message: string
+}> {}
+
+/** A query's time span is unusable: end before start, a non-finite instant, or a duration of zero. */
+export class InvalidRange extends Data.TaggedError("InvalidRange")<{
+  readonly pipeline: string
+  readonly message: string
+}> {}
+
+/**
+ * A query would read more rows than `QueryLimits` allows (`buckets` per key, `rows` in all). Raise
+ * the limit with `QueryLimits`, or ask for a coarser window.
+ */
+export class RangeTooLarge extends Data.TaggedError("RangeTooLarge")<{
+  readonly pipeline: string
+  readonly buckets: number
+  readonly rows: number
+  readonly message: string
+}> {}
