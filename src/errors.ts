@@ -90,3 +90,15 @@ export class RangeTooLarge extends Data.TaggedError("RangeTooLarge")<{
   readonly rows: number
   readonly message: string
 }> {}
+
+/**
+ * A Kinesis API call failed. `reason` says how the polling consumer reacts: `expired-iterator` →
+ * a fresh iterator after the last processed record; `throttled` → full-jitter backoff; `other` →
+ * the error callback, then backoff.
+ */
+export class KinesisError extends Data.TaggedError("KinesisError")<{
+  readonly operation: string
+  readonly reason: "expired-iterator" | "throttled" | "other"
+  readonly message: string
+  readonly cause?: unknown
+}> {}
