@@ -1,0 +1,57 @@
+import type { KinesisStreamBatchResponse, KinesisStreamRecord } from "aws-lambda"
+import type { RecordOutcome } from "../../processor/types.js"
+
+/**
+ * Builds the response Lambda reads. Only sequence numbers are reported; an empty list means the
+ * whole batch succeeded; an identifier is never empty (Lambda would fail the whole batch). When
+ * a record to report has no sequence number, every sequence number of the batch is reported,
+ * so Lambda retries from the lowest one.
+ */
+const respond = (
+  records: ReadonlyArray<KinesisStreamRecord>,
+  isFailed: (index: number) => boolean
+): KinesisStreamBatchResponse => {
+  const failed: Array<string> = []
+  let missingIdentifier = false
+  records.forEach((record, index) => {
+    if (!isFailed(index)) return
+    const sequence = record.kinesis?.sequenceNumber
+    if (sequence) failed.push(sequence)
+    else missingIdentifier = true
+  })
+  const identifiers = missingIdentifier ? everySequenceNumber(records) : failed
+  return { batchItemFailures: identifiers.map((itemIdentifier) => ({ itemIdentifier })) }
+}
+
+const everySequenceNumber = (records: ReadonlyArray<KinesisStreamRecord>): Array<string> =>
+  records.flatMap((record) => (record.kinesis?.sequenceNumber ? [record.kinesis.sequenceNumber] : []))
+
+/**
+ * Maps the processor's outcomes to `batchItemFailures`: every `Failed` and `NotAttempted` record
+ * (in in-order mode the first one alone would do, as Lambda retries from the lowest reported; all
+ * are reported, which is also right for any other order), and `DecodeFailed` ones only when asked.
+ * An outcome missing for a record counts as not attempted.
+ */
+export const responseFromOutcomes = (
+  records: ReadonlyArray<KinesisStreamRecord>,
+  outcomes: ReadonlyArray<RecordOutcome>,
+  reportDecodeErrors: boolean
+): KinesisStreamBatchResponse =>
+  respond(records, (index) => {
+    const outcome = outcomes[index]
+    if (outcome === undefined) return true
+    switch (outcome._tag) {
+      case "Succeeded":
+      case "Duplicate":
+        return false
+      case "DecodeFailed":
+        return reportDecodeErrors
+      case "Failed":
+      case "NotAttempted":
+        return true
+    }
+  })
+
+/** Every record reported failed: processing could not run or ended unexpectedly. */
+export const allFailed = (records: ReadonlyArray<KinesisStreamRecord>): KinesisStreamBatchResponse =>
+  respond(records, () => true)

@@ -1,0 +1,102 @@
+import { Either, type Clock, type Layer } from "effect"
+import { InvalidConfig, type DecodeError } from "../../errors.js"
+import type { Metrics } from "../../metrics/Metrics.js"
+import type { RetryPolicy } from "../../processor/types.js"
+import type { Store } from "../../state/Store.js"
+
+/** The services a batch needs; a layer may provide more (Cache, Deduper). */
+export type HandlerServices = Store | Metrics
+
+/**
+ * Called for each record whose bytes do not decode, with what arrived: the raw bytes (for data
+ * that was not base64, the raw text's bytes), the Kinesis sequence number, the partition key
+ * and the typed error. Its own failures are ignored.
+ */
+export type DecodeErrorCallback = (
+  raw: Uint8Array,
+  sequenceNumber: string,
+  partitionKey: string,
+  error: DecodeError
+) => void | Promise<void>
+
+/** Options of `kinesisHandler`; every one is optional. */
+export interface KinesisHandlerOptions {
+  /**
+   * The services batches run with, built once per container (lazily, at the first invocation).
+   * Default: the live DynamoDB layers configured from environment variables.
+   */
+  readonly layer?: Layer.Layer<HandlerServices, unknown> | undefined
+  /** Commit attempts in all, including the first. Default 3. */
+  readonly maxAttempts?: number | undefined
+  /** Backoff base in ms (full jitter). Default 50. */
+  readonly backoffBaseMs?: number | undefined
+  /** Backoff cap in ms. Default 5000. */
+  readonly backoffCapMs?: number | undefined
+  /**
+   * Stop starting new commits when `context.getRemainingTimeInMillis()` falls below this, and
+   * report the rest for retry. Default 1000.
+   */
+  readonly deadlineMarginMs?: number | undefined
+  /**
+   * Report records that fail to decode as failed. Default false: their redelivery would fail the
+   * same way and block the shard.
+   */
+  readonly reportDecodeErrors?: boolean | undefined
+  readonly onDecodeError?: DecodeErrorCallback | undefined
+  /** Commits in flight at once. Default: the processor's (16). */
+  readonly concurrency?: number | undefined
+  /**
+   * Stop at the first failed record (the rest are reported, not attempted). Default true, which
+   * is right for a shard's in-order batches (ParallelizationFactor 1).
+   */
+  readonly inOrder?: boolean | undefined
+  /** The clock used when a record has no arrival timestamp, and by retries. Default: Effect's. */
+  readonly clock?: Clock.Clock | undefined
+}
+
+/** Options with defaults applied and values checked. */
+export interface ResolvedOptions {
+  readonly layer: Layer.Layer<HandlerServices, unknown> | undefined
+  readonly retry: RetryPolicy
+  readonly deadlineMarginMs: number
+  readonly reportDecodeErrors: boolean
+  readonly onDecodeError: DecodeErrorCallback | undefined
+  readonly concurrency: number | undefined
+  readonly inOrder: boolean
+  readonly clock: Clock.Clock | undefined
+}
+
+const fail = (field: string, message: string) => Either.left(new InvalidConfig({ field, message }))
+
+const isWhole = (value: number) => Number.isSafeInteger(value)
+const isNonNegative = (value: number) => Number.isFinite(value) && value >= 0
+
+/** Applies the Go library's defaults (3 attempts, 50 ms / 5 s backoff) and checks every value. */
+export const resolveOptions = (options: KinesisHandlerOptions = {}): Either.Either<ResolvedOptions, InvalidConfig> => {
+  const maxAttempts = options.maxAttempts ?? 3
+  const baseMs = options.backoffBaseMs ?? 50
+  const capMs = options.backoffCapMs ?? 5_000
+  const deadlineMarginMs = options.deadlineMarginMs ?? 1_000
+  if (!isWhole(maxAttempts) || maxAttempts < 1) return fail("maxAttempts", "maxAttempts must be a whole number ≥ 1")
+  if (!isNonNegative(baseMs)) return fail("backoffBaseMs", "backoffBaseMs must be a finite number ≥ 0")
+  if (!isNonNegative(capMs) || capMs < baseMs) {
+    return fail("backoffCapMs", "backoffCapMs must be a finite number ≥ backoffBaseMs")
+  }
+  if (!isNonNegative(deadlineMarginMs)) return fail("deadlineMarginMs", "deadlineMarginMs must be a finite number ≥ 0")
+  if (options.concurrency !== undefined && (!isWhole(options.concurrency) || options.concurrency < 1)) {
+    return fail("concurrency", "concurrency must be a whole number ≥ 1")
+  }
+  if (options.onDecodeError !== undefined && typeof options.onDecodeError !== "function") {
+    return fail("onDecodeError", "onDecodeError must be a function")
+  }
+  return Either.right({
+    layer: options.layer,
+    retry: { maxAttempts, baseMs, capMs },
+    deadlineMarginMs,
+    reportDecodeErrors: options.reportDecodeErrors ?? false,
+    onDecodeError: options.onDecodeError,
+    concurrency: options.concurrency,
+    inOrder: options.inOrder ?? true,
+    clock: options.clock
+  })
+}

@@ -1,0 +1,26 @@
+import { Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { resolveOptions } from "../../../src/kinesis/lambda/options.js"
+
+describe("handler options", () => {
+  it("defaults to the Go library's values", () => {
+    const resolved = Either.getOrThrow(resolveOptions())
+    expect(resolved.retry).toEqual({ maxAttempts: 3, baseMs: 50, capMs: 5_000 })
+    expect(resolved.deadlineMarginMs).toBe(1_000)
+    expect(resolved.reportDecodeErrors).toBe(false)
+    expect(resolved.inOrder).toBe(true)
+  })
+
+  it.each([
+    [{ maxAttempts: 0 }, "maxAttempts"],
+    [{ maxAttempts: 1.5 }, "maxAttempts"],
+    [{ backoffBaseMs: -1 }, "backoffBaseMs"],
+    [{ backoffBaseMs: Number.NaN }, "backoffBaseMs"],
+    [{ backoffBaseMs: 100, backoffCapMs: 50 }, "backoffCapMs"],
+    [{ deadlineMarginMs: Number.POSITIVE_INFINITY }, "deadlineMarginMs"],
+    [{ concurrency: 0 }, "concurrency"]
+  ])("rejects %o naming the field", (options, field) => {
+    const result = resolveOptions(options)
+    expect(Either.isLeft(result) && result.left._tag === "InvalidConfig" && result.left.field).toBe(field)
+  })
+})
