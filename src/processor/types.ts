@@ -1,5 +1,5 @@
 import type { Effect, Either } from "effect"
-import type { DecodeError, RecordError } from "../errors.js"
+import type { DecodeError, InvalidConfig, RecordError } from "../errors.js"
 
 /** One source record as the drivers hand it to the processor: raw bytes plus provenance. */
 export interface SourceRecord {
@@ -25,8 +25,11 @@ export type RecordOutcome =
   | { readonly _tag: "Duplicate" }
   /** Its bytes did not decode; nothing was applied. */
   | { readonly _tag: "DecodeFailed"; readonly error: DecodeError }
-  /** Applying it failed after retries; nothing of it that a retry would apply twice was applied. */
-  | { readonly _tag: "Failed"; readonly error: RecordError }
+  /**
+   * Applying it failed after retries; nothing of it that a retry would apply twice was applied.
+   * `InvalidConfig` when the batch cannot be processed as configured (e.g. `fenced` without a shard).
+   */
+  | { readonly _tag: "Failed"; readonly error: RecordError | InvalidConfig }
   /** Not started: after an in-order failure, or past the deadline. Safe to redeliver. */
   | { readonly _tag: "NotAttempted" }
 
@@ -61,6 +64,13 @@ export interface BatchOptions {
   readonly onDecodeError?: ((record: SourceRecord, error: DecodeError) => Effect.Effect<void>) | undefined
   /** Checked before starting each commit: once true, no new work starts (Lambda deadline). */
   readonly shouldStop?: (() => boolean) | undefined
-  /** Commits in flight at once. Default 16. */
+  /** Commits in flight at once (distinct rows; one row's commits never overlap). Default 16. */
   readonly concurrency?: number | undefined
+  /**
+   * What a key extractor that throws or returns an invalid key (empty, over 2048 UTF-8 bytes) does
+   * to its record. `"skip"` (default): the record is `DecodeFailed` with reason `"key"` (counted as
+   * `decode_error`, passed to `onDecodeError`, never blocks an in-order shard, since a retry would
+   * fail the same way). `"fail"`: the record is `Failed` with `InvalidKey`.
+   */
+  readonly invalidKey?: "skip" | "fail" | undefined
 }

@@ -1,0 +1,4 @@
+export * from "./effectMetric.js"
+export * from "./memory.js"
+export * from "./Metrics.js"
+export * from "./noop.js"

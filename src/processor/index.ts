@@ -1,0 +1,7 @@
+export * from "./commitRow.js"
+export * from "./decoders.js"
+export { keyProblem, maxKeyBytes } from "./plan.js"
+export * from "./processBatch.js"
+export * from "./retry.js"
+export * from "./strategy.js"
+export * from "./types.js"

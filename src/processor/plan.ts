@@ -1,0 +1,159 @@
+/**
+ * The synchronous first phase of a batch: decode every record, extract keys and values, and group
+ * the contributions into per-row commit units. Plain code in one pass, no Effect per record.
+ */
+import { Either } from "effect"
+import { DecodeError, InvalidKey } from "../errors.js"
+import type { Pipeline } from "../pipeline/Pipeline.js"
+import type { Contribution } from "../state/Commit.js"
+import type { RowKey } from "../state/RowKey.js"
+import { bucketId, ttlSeconds } from "../window/Window.js"
+import type { Decoder, SourceRecord } from "./types.js"
+
+/** DynamoDB's limit on a partition key value. */
+export const maxKeyBytes = 2048
+
+/** One store commit: contributions to one row, with the index of the record behind each. */
+export interface CommitUnit<V> {
+  readonly contributions: Array<Contribution<V>>
+  readonly records: Array<number>
+}
+
+/** Every commit unit of one row, in record order; a row's units run one after another. */
+export interface RowPlan<V> {
+  readonly key: RowKey
+  readonly ttl: number | undefined
+  readonly units: Array<CommitUnit<V>>
+}
+
+export interface BatchPlan<V> {
+  /** Rows in order of first appearance. */
+  readonly rows: Array<RowPlan<V>>
+  /** Per record index: why it was not turned into contributions (sparse). */
+  readonly rejected: Array<DecodeError | InvalidKey | undefined>
+  /** Per record index: how many rows it contributes to. */
+  readonly contributionCounts: Int32Array
+}
+
+const utf8Length = (text: string): number => {
+  let bytes = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) bytes += 1
+    else if (code < 0x800) bytes += 2
+    else if (code >= 0xd800 && code < 0xdc00 && i + 1 < text.length) {
+      bytes += 4
+      i++
+    } else bytes += 3
+  }
+  return bytes
+}
+
+/** Why a key cannot address a row, or `undefined` when it can. */
+export const keyProblem = (key: unknown): string | undefined => {
+  if (typeof key !== "string") return `a key must be a string, got ${typeof key}`
+  if (key === "") return "a key must not be empty"
+  // Three bytes per UTF-16 unit at most, so short keys need no count.
+  if (key.length * 3 > maxKeyBytes && utf8Length(key) > maxKeyBytes) {
+    return `a key must be at most ${maxKeyBytes} UTF-8 bytes, got ${utf8Length(key)}`
+  }
+  return undefined
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+const keyError = (key: string, message: string, asInvalidKey: boolean): DecodeError | InvalidKey => {
+  const invalid = new InvalidKey({ key: key.length > 100 ? `${key.slice(0, 100)}…` : key, message })
+  return asInvalidKey ? invalid : new DecodeError({ reason: "key", message, cause: invalid })
+}
+
+/**
+ * Builds the plan of a batch. `coalesce`: one unit per row holding every contribution (additive
+ * monoids); otherwise one unit per (record, row).
+ */
+export const planBatch = <E, V>(
+  pipeline: Pipeline<E, V>,
+  decoder: Decoder<E>,
+  records: ReadonlyArray<SourceRecord>,
+  coalesce: boolean,
+  invalidKeyFails: boolean
+): BatchPlan<V> => {
+  const rows: Array<RowPlan<V>> = []
+  const rejected: Array<DecodeError | InvalidKey | undefined> = []
+  const contributionCounts = new Int32Array(records.length)
+  const byBucket = new Map<number, Map<string, RowPlan<V>>>()
+  const { window, keysOf, valueOf } = pipeline
+
+  const rowFor = (bucket: number, entity: string): RowPlan<V> => {
+    let entities = byBucket.get(bucket)
+    if (entities === undefined) {
+      entities = new Map()
+      byBucket.set(bucket, entities)
+    }
+    let row = entities.get(entity)
+    if (row === undefined) {
+      row = {
+        key: { entity, bucket },
+        ttl: window === undefined ? undefined : ttlSeconds(window, bucket),
+        units: coalesce ? [{ contributions: [], records: [] }] : []
+      }
+      entities.set(entity, row)
+      rows.push(row)
+    }
+    return row
+  }
+
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]!
+    let decoded: Either.Either<E, DecodeError>
+    try {
+      decoded = decoder.decode(record.data)
+    } catch (cause) {
+      decoded = Either.left(new DecodeError({ reason: "custom", message: `decoder threw: ${describe(cause)}`, cause }))
+    }
+    if (Either.isLeft(decoded)) {
+      rejected[index] = decoded.left
+      continue
+    }
+    const event = decoded.right
+    let keys: ReadonlyArray<string>
+    try {
+      keys = keysOf(event)
+    } catch (cause) {
+      rejected[index] = keyError("", `key extractor threw: ${describe(cause)}`, invalidKeyFails)
+      continue
+    }
+    let problem: string | undefined
+    let badKey = ""
+    for (let k = 0; k < keys.length && problem === undefined; k++) {
+      problem = keyProblem(keys[k])
+      if (problem !== undefined) badKey = String(keys[k])
+    }
+    if (problem !== undefined) {
+      rejected[index] = keyError(badKey, problem, invalidKeyFails)
+      continue
+    }
+    if (keys.length === 0) continue
+    let value: V
+    try {
+      value = valueOf(event)
+    } catch (cause) {
+      rejected[index] = new DecodeError({ reason: "custom", message: `value extractor threw: ${describe(cause)}`, cause })
+      continue
+    }
+    // A key listed twice is one (event, key) delta: applied once.
+    if (keys.length > 1) keys = Array.from(new Set(keys))
+    const bucket = window === undefined ? 0 : bucketId(window, record.eventTimeMs)
+    const contribution: Contribution<V> = { eventId: record.eventId, sequence: record.sequence, value }
+    contributionCounts[index] = keys.length
+    for (let k = 0; k < keys.length; k++) {
+      const row = rowFor(bucket, keys[k]!)
+      if (coalesce) {
+        const unit = row.units[0]!
+        unit.contributions.push(contribution)
+        unit.records.push(index)
+      } else row.units.push({ contributions: [contribution], records: [index] })
+    }
+  }
+  return { rows, rejected, contributionCounts }
+}

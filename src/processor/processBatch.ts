@@ -1,0 +1,282 @@
+/**
+ * The processor: turns a batch of source records into store commits and reports one outcome per
+ * record. Both drivers (Lambda handler, polling consumer) call it and never re-implement it.
+ */
+import { Cause, type Clock, Context, Effect, Either, Option } from "effect"
+import { type InvalidConfig, InvalidKey, type RecordError, RetriesExhausted, StoreError } from "../errors.js"
+import { Metrics, type MetricsService } from "../metrics/Metrics.js"
+import type { Pipeline } from "../pipeline/Pipeline.js"
+import { Cache, type CacheService } from "../state/Cache.js"
+import type { CommitRequest, CommitStrategy } from "../state/Commit.js"
+import { Store, type StoreService } from "../state/Store.js"
+import { commitUnit, type UnitResult } from "./commitRow.js"
+import { type BatchPlan, type CommitUnit, planBatch, type RowPlan } from "./plan.js"
+import { resolveRetryPolicy } from "./retry.js"
+import { resolveStrategy } from "./strategy.js"
+import type { BatchOptions, BatchResult, Decoder, RecordOutcome, RetryPolicy, SourceRecord } from "./types.js"
+
+/** Commits in flight at once, by default. */
+export const defaultConcurrency = 16
+
+const succeeded: RecordOutcome = { _tag: "Succeeded" }
+const duplicate: RecordOutcome = { _tag: "Duplicate" }
+const notAttempted: RecordOutcome = { _tag: "NotAttempted" }
+
+// Mutable bookkeeping of one batch run: shared by its row fibers (JS runs one at a time).
+class BatchRun<E, V> {
+  readonly failures: Array<RecordError | undefined> = []
+  readonly skipped: Uint8Array
+  readonly duplicates: Int32Array
+  firstFailed = Number.POSITIVE_INFINITY
+  deadLetters = 0
+  readonly stopRowOnFailure: boolean
+  readonly inOrder: boolean
+  readonly shouldStop: (() => boolean) | undefined
+
+  constructor(
+    readonly pipeline: Pipeline<E, V>,
+    readonly records: ReadonlyArray<SourceRecord>,
+    readonly plan: BatchPlan<V>,
+    readonly strategy: CommitStrategy,
+    readonly options: BatchOptions,
+    readonly store: StoreService,
+    readonly metrics: MetricsService,
+    readonly cache: CacheService | undefined,
+    readonly clock: Clock.Clock,
+    readonly policy: RetryPolicy
+  ) {
+    this.skipped = new Uint8Array(records.length)
+    this.duplicates = new Int32Array(records.length)
+    this.inOrder = options.inOrder ?? options.shardId !== undefined
+    this.shouldStop = options.shouldStop
+    // A fenced row must never move its mark past a contribution that was not applied.
+    this.stopRowOnFailure = this.inOrder || strategy._tag === "Fenced"
+    // A record failed before any commit (an invalid key under `invalidKey: "fail"`) stops later work too.
+    if (this.inOrder) {
+      const first = plan.rejected.findIndex((rejection) => rejection instanceof InvalidKey)
+      if (first >= 0) this.firstFailed = first
+    }
+  }
+
+  mayStart(unit: CommitUnit<V>): boolean {
+    if (this.shouldStop !== undefined && this.shouldStop()) return false
+    return !this.inOrder || unit.records[0]! < this.firstFailed
+  }
+
+  skip(units: ReadonlyArray<CommitUnit<V>>, from: number): void {
+    for (let u = from; u < units.length; u++) for (const index of units[u]!.records) this.skipped[index] = 1
+  }
+
+  fail(unit: CommitUnit<V>, error: RecordError): void {
+    this.deadLetters++
+    for (const index of unit.records) {
+      if (this.failures[index] === undefined) this.failures[index] = error
+      if (index < this.firstFailed) this.firstFailed = index
+    }
+  }
+
+  markDuplicates(unit: CommitUnit<V>, alreadyApplied: ReadonlyArray<string>): void {
+    const ids = new Set(alreadyApplied)
+    const { contributions, records } = unit
+    for (let c = 0; c < contributions.length; c++) {
+      if (ids.has(contributions[c]!.eventId)) this.duplicates[records[c]!]!++
+    }
+  }
+
+  commit(row: RowPlan<V>, unit: CommitUnit<V>): Effect.Effect<boolean> {
+    const { pipeline, clock, metrics } = this
+    const request: CommitRequest<V> = {
+      pipeline: pipeline.name,
+      table: pipeline.store,
+      monoid: pipeline.monoid,
+      key: row.key,
+      ttl: row.ttl,
+      strategy: this.strategy,
+      contributions: unit.contributions
+    }
+    const started = clock.unsafeCurrentTimeNanos()
+    return Effect.flatMap(commitUnit(this.store, metrics, this.policy, request), (result: UnitResult<V>) => {
+      if (result instanceof StoreError || result instanceof RetriesExhausted) {
+        this.fail(unit, result)
+        return Effect.succeed(false)
+      }
+      if (result.alreadyApplied.length > 0) this.markDuplicates(unit, result.alreadyApplied)
+      const latency = metrics.latency(pipeline.name, "store_merge", Number(clock.unsafeCurrentTimeNanos() - started) / 1e6)
+      const { monoid } = pipeline
+      if (this.cache === undefined || !pipeline.cache || monoid.equals(result.applied, monoid.empty)) {
+        return Effect.as(latency, true)
+      }
+      return latency.pipe(Effect.zipRight(this.mergeCache(row, result.applied)), Effect.as(true))
+    })
+  }
+
+  // The cache is never authoritative: its failures are recorded and never fail the record.
+  mergeCache(row: RowPlan<V>, applied: V): Effect.Effect<void> {
+    const { pipeline, clock, metrics } = this
+    const started = clock.unsafeCurrentTimeNanos()
+    return this.cache!.merge(pipeline.store, pipeline.monoid, row.key, applied, row.ttl).pipe(
+      Effect.catchAllCause((cause) =>
+        Cause.isInterrupted(cause)
+          ? Effect.failCause(cause as Cause.Cause<never>)
+          : metrics.error(`${pipeline.name}:cache`, Cause.squash(cause))
+      ),
+      Effect.zipRight(
+        Effect.suspend(() =>
+          metrics.latency(pipeline.name, "cache_merge", Number(clock.unsafeCurrentTimeNanos() - started) / 1e6)
+        )
+      )
+    )
+  }
+
+  runRow(row: RowPlan<V>): Effect.Effect<void> {
+    const units = row.units
+    const step = (u: number): Effect.Effect<void> => {
+      if (u >= units.length) return Effect.void
+      const unit = units[u]!
+      if (!this.mayStart(unit)) {
+        this.skip(units, u)
+        return Effect.void
+      }
+      return Effect.flatMap(this.commit(row, unit), (ok) => {
+        if (!ok && this.stopRowOnFailure) {
+          this.skip(units, u + 1)
+          return Effect.void
+        }
+        return step(u + 1)
+      })
+    }
+    return step(0)
+  }
+
+  runRows(): Effect.Effect<void> {
+    const rows = this.plan.rows
+    if (rows.length === 0) return Effect.void
+    if (rows.length === 1) return this.runRow(rows[0]!)
+    const concurrency = Math.max(1, Math.floor(this.options.concurrency ?? defaultConcurrency))
+    return Effect.forEach(rows, (row) => this.runRow(row), { concurrency, discard: true })
+  }
+
+  outcomes(): Array<RecordOutcome> {
+    const { rejected, contributionCounts } = this.plan
+    const outcomes: Array<RecordOutcome> = new Array(this.records.length)
+    let stopped = false
+    for (let i = 0; i < outcomes.length; i++) {
+      if (stopped) {
+        outcomes[i] = notAttempted
+        continue
+      }
+      const rejection = rejected[i]
+      const failure = this.failures[i]
+      let outcome: RecordOutcome
+      if (rejection !== undefined) {
+        outcome = rejection instanceof InvalidKey
+          ? { _tag: "Failed", error: rejection }
+          : { _tag: "DecodeFailed", error: rejection }
+      } else if (failure !== undefined) outcome = { _tag: "Failed", error: failure }
+      else if (this.skipped[i] === 1) outcome = notAttempted
+      else if (contributionCounts[i]! > 0 && this.duplicates[i] === contributionCounts[i]) outcome = duplicate
+      else outcome = succeeded
+      outcomes[i] = outcome
+      // In order: the first record not done stays as it is and every later one is not processed,
+      // so a Kinesis driver can report one sequence number.
+      if (this.inOrder && (outcome._tag === "Failed" || outcome._tag === "NotAttempted")) stopped = true
+    }
+    return outcomes
+  }
+
+  report(outcomes: ReadonlyArray<RecordOutcome>): Effect.Effect<void> {
+    const { metrics, pipeline, options } = this
+    let merged = 0
+    let duplicates = 0
+    const decodeFailures: Array<number> = []
+    for (let i = 0; i < outcomes.length; i++) {
+      const tag = outcomes[i]!._tag
+      if (tag === "Succeeded") merged++
+      else if (tag === "Duplicate") duplicates++
+      else if (tag === "DecodeFailed") decodeFailures.push(i)
+    }
+    const name = pipeline.name
+    const effects: Array<Effect.Effect<void>> = []
+    if (merged > 0) effects.push(metrics.increment(name, merged))
+    if (duplicates > 0) effects.push(metrics.increment(`${name}:dedup_skip`, duplicates))
+    if (this.deadLetters > 0) effects.push(metrics.increment(`${name}:dead_letter`, this.deadLetters))
+    if (decodeFailures.length > 0) {
+      effects.push(metrics.increment(`${name}:decode_error`, decodeFailures.length))
+      const onDecodeError = options.onDecodeError
+      if (onDecodeError !== undefined) {
+        for (const i of decodeFailures) {
+          const outcome = outcomes[i] as Extract<RecordOutcome, { _tag: "DecodeFailed" }>
+          effects.push(
+            Effect.catchAllDefect(onDecodeError(this.records[i]!, outcome.error), (defect) =>
+              metrics.error(`${name}:decode_error`, defect))
+          )
+        }
+      }
+    }
+    if (effects.length === 0) return Effect.void
+    return Effect.forEach(effects, (effect) => effect, { discard: true })
+  }
+}
+
+const configFailure = (records: ReadonlyArray<SourceRecord>, error: InvalidConfig): BatchResult => {
+  const outcome: RecordOutcome = { _tag: "Failed", error }
+  return { outcomes: records.map(() => outcome) }
+}
+
+/**
+ * Processes an ordered batch of records: decode, extract keys and values, coalesce additive deltas
+ * per (key, bucket), commit each row once with its delivery strategy (retrying transient store
+ * errors with full-jitter backoff), merge into the cache, and report one outcome per record.
+ * Never fails: every problem is an outcome. Interruption stops it at once.
+ *
+ * Requires `Store` and `Metrics`; uses `Cache` when provided and `pipeline.cache` is on.
+ *
+ * @example
+ * const result = yield* processBatch(pageViews, jsonDecoder(PageView), records, { shardId: "shardId-000" })
+ * result.outcomes.filter((o) => o._tag === "Failed")
+ */
+export const processBatch = <E, V>(
+  pipeline: Pipeline<E, V>,
+  decoder: Decoder<E>,
+  records: ReadonlyArray<SourceRecord>,
+  options: BatchOptions = {}
+): Effect.Effect<BatchResult, never, Store | Metrics> =>
+  Effect.flatMap(Effect.context<Store | Metrics>(), (context) =>
+    Effect.flatMap(Effect.serviceOption(Cache), (cache) =>
+      Effect.clockWith((clock) =>
+        Effect.suspend(() => {
+          const strategy = resolveStrategy(pipeline, options, records)
+          if (Either.isLeft(strategy)) return Effect.succeed(configFailure(records, strategy.left))
+          const plan = planBatch(pipeline, decoder, records, pipeline.monoid.additive, options.invalidKey === "fail")
+          const run = new BatchRun(
+            pipeline,
+            records,
+            plan,
+            strategy.right,
+            options,
+            Context.get(context, Store),
+            Context.get(context, Metrics),
+            Option.getOrUndefined(cache),
+            clock,
+            resolveRetryPolicy(options.retry)
+          )
+          return Effect.flatMap(run.runRows(), () => {
+            const outcomes = run.outcomes()
+            return Effect.as(run.report(outcomes), { outcomes })
+          })
+        })
+      )))
+
+/**
+ * Processes one record (one or many keys): `processBatch` of a single record.
+ *
+ * @example
+ * const outcome = yield* processRecord(pageViews, jsonDecoder(PageView), record)
+ */
+export const processRecord = <E, V>(
+  pipeline: Pipeline<E, V>,
+  decoder: Decoder<E>,
+  record: SourceRecord,
+  options: BatchOptions = {}
+): Effect.Effect<RecordOutcome, never, Store | Metrics> =>
+  Effect.map(processBatch(pipeline, decoder, [record], options), (result) => result.outcomes[0]!)

@@ -1,0 +1,28 @@
+/** The in-memory Deduper: reads the claims a memory Store writes in its commits. */
+import { Effect, Layer } from "effect"
+import { Deduper, type DeduperService } from "../Deduper.js"
+import { type ClaimBook, isClaimed, makeClaimBook } from "./claims.js"
+
+/**
+ * A memory deduper over a claims book; share the book with `MemoryStore.make(book)`.
+ *
+ * @example
+ * const book = makeClaimBook()
+ * const store = MemoryStore.make(book)
+ * const deduper = MemoryDeduper.make(book)
+ */
+export const make = (claims: ClaimBook = makeClaimBook()): DeduperService => ({
+  table: "memory",
+  claimed: (ids) =>
+    Effect.clockWith((clock) =>
+      Effect.sync(() => {
+        const nowMs = clock.unsafeCurrentTimeMillis()
+        const found = new Set<string>()
+        for (const id of ids) if (isClaimed(claims, id, nowMs)) found.add(id)
+        return found as ReadonlySet<string>
+      })
+    )
+})
+
+/** A memory Deduper over its own (empty) claims book; use `MemoryState.layer` to share one with a Store. */
+export const layer: Layer.Layer<Deduper> = Layer.sync(Deduper, () => make())

@@ -1,0 +1,188 @@
+/**
+ * The in-memory aggregate Store: the same commit semantics as the DynamoDB store (fenced marks,
+ * atomic claims, TTL), in synchronous critical sections, so it is atomic under concurrent fibers.
+ */
+import { Effect, Layer, Option } from "effect"
+import { StoreError } from "../../errors.js"
+import type { Monoid } from "../../monoid/Monoid.js"
+import { claimId, type CommitOutcome, type CommitRequest, type Contribution } from "../Commit.js"
+import { type RowKey, rowKeyId } from "../RowKey.js"
+import { compareSequence } from "../sequence.js"
+import { Store, type StoreService } from "../Store.js"
+import { type ClaimBook, isClaimed, makeClaimBook } from "./claims.js"
+import { faultError, FaultPlan } from "./faults.js"
+
+/** One stored aggregate row. */
+export interface MemoryRow {
+  readonly key: RowKey
+  value: unknown
+  /** Expiry in epoch seconds. */
+  ttl: number | undefined
+  /** Per shard id, the highest sequence number applied (fenced strategy). */
+  readonly marks: Map<string, string>
+}
+
+/** Test instrumentation of a memory store. */
+export interface MemoryStoreControl {
+  /** Commit calls so far, including failed ones. */
+  readonly commitCalls: () => number
+  /** `get` plus `getMany` calls so far. */
+  readonly readCalls: () => number
+  /** Fault injection for commits: pin a fault to a call number or install a hook. */
+  readonly commitFaults: FaultPlan<CommitRequest<unknown>>
+  /** The live row, if present (expired rows included), for assertions. */
+  readonly row: (table: string, key: RowKey) => MemoryRow | undefined
+  /** Every live row of a table. */
+  readonly rows: (table: string) => ReadonlyArray<MemoryRow>
+  /** Claims written so far (expired ones included). */
+  readonly claimCount: () => number
+}
+
+/** A memory store and its instrumentation. */
+export interface MemoryStore {
+  readonly service: StoreService
+  readonly control: MemoryStoreControl
+}
+
+const isExpired = (row: MemoryRow, nowMs: number): boolean => row.ttl !== undefined && row.ttl * 1000 < nowMs
+
+const fencedNeedsSequence = new StoreError({
+  operation: "commit",
+  transient: false,
+  message: "a fenced commit needs a sequence number on every contribution"
+})
+
+/**
+ * Makes a memory store. Pass the `ClaimBook` a memory Deduper reads to share claims with it.
+ *
+ * @example
+ * const { service, control } = MemoryStore.make()
+ * control.commitFaults.failCall(2, { phase: "after" })
+ */
+export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
+  const tables = new Map<string, Map<string, MemoryRow>>()
+  const commitFaults = new FaultPlan<CommitRequest<unknown>>()
+  let commitCalls = 0
+  let readCalls = 0
+
+  const tableOf = (table: string): Map<string, MemoryRow> => {
+    let rows = tables.get(table)
+    if (rows === undefined) {
+      rows = new Map()
+      tables.set(table, rows)
+    }
+    return rows
+  }
+
+  const readValue = <V>(table: string, key: RowKey, nowMs: number): Option.Option<V> => {
+    const row = tables.get(table)?.get(rowKeyId(key))
+    return row === undefined || isExpired(row, nowMs) ? Option.none() : Option.some(row.value as V)
+  }
+
+  // Splits the contributions into those to apply now and the event ids applied before. Claims are
+  // written here, inside the same synchronous section as the write that follows: one atomic step.
+  const select = <V>(
+    request: CommitRequest<V>,
+    row: MemoryRow | undefined,
+    nowMs: number
+  ): { readonly fresh: ReadonlyArray<Contribution<V>>; readonly already: Array<string> } | StoreError => {
+    const { contributions, strategy } = request
+    if (strategy._tag === "AtLeastOnce") return { fresh: contributions, already: [] }
+    const already: Array<string> = []
+    const fresh: Array<Contribution<V>> = []
+    if (strategy._tag === "Fenced") {
+      const mark = row?.marks.get(strategy.shardId)
+      for (const contribution of contributions) {
+        if (contribution.sequence === undefined) return fencedNeedsSequence
+        if (mark !== undefined && compareSequence(contribution.sequence, mark) <= 0) already.push(contribution.eventId)
+        else fresh.push(contribution)
+      }
+      return { fresh, already }
+    }
+    const seen = new Set<string>()
+    for (const contribution of contributions) {
+      const id = claimId(request.pipeline, contribution.eventId, request.key)
+      if (seen.has(id) || isClaimed(claims, id, nowMs)) already.push(contribution.eventId)
+      else {
+        seen.add(id)
+        fresh.push(contribution)
+      }
+    }
+    return { fresh, already }
+  }
+
+  const apply = <V>(request: CommitRequest<V>, nowMs: number): CommitOutcome<V> | StoreError => {
+    const rows = tableOf(request.table)
+    const id = rowKeyId(request.key)
+    let row = rows.get(id)
+    // DynamoDB deletes expired rows eventually; reads already treat them as absent, so do writes.
+    if (row !== undefined && isExpired(row, nowMs)) {
+      rows.delete(id)
+      row = undefined
+    }
+    const selected = select(request, row, nowMs)
+    if (selected instanceof StoreError) return selected
+    const { monoid } = request
+    const { fresh, already } = selected
+    if (fresh.length === 0) return { applied: monoid.empty, alreadyApplied: already }
+    let applied = fresh[0]!.value
+    for (let i = 1; i < fresh.length; i++) applied = monoid.combine(applied, fresh[i]!.value)
+    if (row === undefined) {
+      row = { key: request.key, value: applied, ttl: request.ttl, marks: new Map() }
+      rows.set(id, row)
+    } else {
+      row.value = monoid.combine(row.value as V, applied)
+      if (request.ttl !== undefined) row.ttl = request.ttl
+    }
+    const strategy = request.strategy
+    if (strategy._tag === "Fenced") row.marks.set(strategy.shardId, fresh[fresh.length - 1]!.sequence!)
+    else if (strategy._tag === "Claims") {
+      const expiry = nowMs + strategy.claimTtlSeconds * 1000
+      for (const contribution of fresh) claims.expiries.set(claimId(request.pipeline, contribution.eventId, request.key), expiry)
+    }
+    return { applied, alreadyApplied: already }
+  }
+
+  const service: StoreService = {
+    get: <V>(table: string, _monoid: Monoid<V>, key: RowKey) =>
+      Effect.clockWith((clock) =>
+        Effect.sync(() => {
+          readCalls++
+          return readValue<V>(table, key, clock.unsafeCurrentTimeMillis())
+        })
+      ),
+    getMany: <V>(table: string, _monoid: Monoid<V>, keys: ReadonlyArray<RowKey>) =>
+      Effect.clockWith((clock) =>
+        Effect.sync(() => {
+          readCalls++
+          const nowMs = clock.unsafeCurrentTimeMillis()
+          return keys.map((key) => readValue<V>(table, key, nowMs))
+        })
+      ),
+    commit: <V>(request: CommitRequest<V>) =>
+      Effect.clockWith((clock) =>
+        Effect.suspend((): Effect.Effect<CommitOutcome<V>, StoreError> => {
+          const call = ++commitCalls
+          const fault = commitFaults.faultFor(call, request as CommitRequest<unknown>)
+          if (fault !== undefined && fault.phase === "before") return Effect.fail(faultError("commit", call, fault))
+          const outcome = apply(request, clock.unsafeCurrentTimeMillis())
+          if (outcome instanceof StoreError) return Effect.fail(outcome)
+          if (fault !== undefined) return Effect.fail(faultError("commit", call, fault))
+          return Effect.succeed(outcome)
+        })
+      )
+  }
+
+  const control: MemoryStoreControl = {
+    commitCalls: () => commitCalls,
+    readCalls: () => readCalls,
+    commitFaults,
+    row: (table, key) => tables.get(table)?.get(rowKeyId(key)),
+    rows: (table) => Array.from(tables.get(table)?.values() ?? []),
+    claimCount: () => claims.expiries.size
+  }
+  return { service, control }
+}
+
+/** A fresh memory Store per layer build. */
+export const layer: Layer.Layer<Store> = Layer.sync(Store, () => make().service)

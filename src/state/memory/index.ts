@@ -1,0 +1,7 @@
+export * from "./claims.js"
+export * from "./faults.js"
+export * as MemoryCache from "./MemoryCache.js"
+export * as MemoryCheckpoints from "./MemoryCheckpoints.js"
+export * as MemoryDeduper from "./MemoryDeduper.js"
+export * as MemoryState from "./MemoryState.js"
+export * as MemoryStore from "./MemoryStore.js"
