@@ -1,0 +1,13 @@
+/**
+ * The same handler on in-memory state and no metrics: for trying the example without AWS, and
+ * for the cold-start bench (which bundles it).
+ */
+import { Layer } from "effect"
+import { kinesisHandler } from "../../src/kinesis/lambda/index.js"
+import { layerNoop } from "../../src/metrics/index.js"
+import * as MemoryState from "../../src/state/memory/MemoryState.js"
+import { pageViewDecoder, pageViews } from "./pipeline.js"
+
+export const handler = kinesisHandler(pageViews, pageViewDecoder, {
+  layer: Layer.merge(MemoryState.layer, layerNoop)
+})

@@ -1,0 +1,119 @@
+import type { Context as LambdaContext, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda"
+import { Cause, Clock, Duration, Effect, Either, Exit, Runtime } from "effect"
+import { InvalidConfig } from "../../errors.js"
+import type { Pipeline } from "../../pipeline/Pipeline.js"
+import { processBatch } from "../../processor/index.js"
+import type { BatchOptions, Decoder } from "../../processor/types.js"
+import { guardBase64 } from "./base64Guard.js"
+import { defaultLayer } from "./defaultLayer.js"
+import { allFailed, responseFromOutcomes } from "./failures.js"
+import { type HandlerServices, type KinesisHandlerOptions, type ResolvedOptions, resolveOptions } from "./options.js"
+import { commonShardId, toSourceRecord } from "./records.js"
+import { lazyRuntime } from "./runtime.js"
+
+/** What AWS Lambda calls, plus `dispose` to release the container's runtime (tests, shutdown hooks). */
+export interface KinesisHandler {
+  (event: KinesisStreamEvent, context: LambdaContext): Promise<KinesisStreamBatchResponse>
+  readonly dispose: () => Promise<void>
+}
+
+/** Remaining invocation time, or infinity when the context cannot tell (local runs). */
+const remainingMs = (context: LambdaContext | undefined): number =>
+  typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : Infinity
+
+/**
+ * Like `kinesisHandler`, returning the configuration error instead of throwing it.
+ *
+ * @example
+ * const handler = Either.getOrThrow(makeKinesisHandler(pageViews, jsonDecoder(PageView)))
+ */
+export const makeKinesisHandler = <E, V>(
+  pipeline: Pipeline<E, V>,
+  decoder: Decoder<E>,
+  options?: KinesisHandlerOptions
+): Either.Either<KinesisHandler, InvalidConfig> => {
+  if (pipeline == null || typeof pipeline.keysOf !== "function") {
+    return Either.left(new InvalidConfig({ field: "pipeline", message: "a Kinesis handler needs a built pipeline" }))
+  }
+  if (decoder == null || typeof decoder.decode !== "function") {
+    return Either.left(new InvalidConfig({ field: "decoder", message: "a Kinesis handler needs a decoder" }))
+  }
+  return Either.map(resolveOptions(options), (resolved) => build(pipeline, decoder, resolved))
+}
+
+const build = <E, V>(pipeline: Pipeline<E, V>, decoder: Decoder<E>, options: ResolvedOptions): KinesisHandler => {
+  const guarded = guardBase64(decoder)
+  const runtime = lazyRuntime<HandlerServices>(() => options.layer ?? defaultLayer())
+  const onDecodeError = options.onDecodeError
+  const decodeErrorHook: BatchOptions["onDecodeError"] =
+    onDecodeError === undefined
+      ? undefined
+      : (record, error) =>
+          Effect.tryPromise(async () =>
+            onDecodeError(record.data, record.sequence ?? "", record.partitionKey ?? "", error)
+          ).pipe(Effect.ignore)
+
+  const processEvent = (event: KinesisStreamEvent, context: LambdaContext) => {
+    const records = event.Records
+    const shardId = commonShardId(records)
+    const shouldStop = () => remainingMs(context) < options.deadlineMarginMs
+    // Backstop: if a commit in flight outlasts the margin, give up with half of it left and
+    // report the batch, rather than let Lambda time the whole invocation out.
+    const hardStopMs = remainingMs(context) - options.deadlineMarginMs / 2
+    const batch = Effect.flatMap(Clock.currentTimeMillis, (nowMs) =>
+      processBatch(pipeline, guarded, records.map((record) => toSourceRecord(record, nowMs)), {
+        shardId,
+        inOrder: shardId !== undefined && options.inOrder,
+        retry: options.retry,
+        onDecodeError: decodeErrorHook,
+        shouldStop,
+        concurrency: options.concurrency
+      })
+    ).pipe(
+      Effect.map((result) => responseFromOutcomes(records, result.outcomes, options.reportDecodeErrors)),
+      Number.isFinite(hardStopMs) ? Effect.timeout(Duration.millis(Math.max(0, hardStopMs))) : (self) => self
+    )
+    return options.clock === undefined ? batch : Effect.withClock(batch, options.clock)
+  }
+
+  const handler = async (event: KinesisStreamEvent, context: LambdaContext): Promise<KinesisStreamBatchResponse> => {
+    const records = event?.Records ?? []
+    if (records.length === 0) return { batchItemFailures: [] }
+    let built: Runtime.Runtime<HandlerServices>
+    try {
+      built = await runtime.get()
+    } catch (error) {
+      console.error("murmur: could not build the runtime; reporting the whole batch for retry", error)
+      return allFailed(records)
+    }
+    const exit = await Runtime.runPromiseExit(built)(processEvent({ Records: records }, context))
+    if (Exit.isSuccess(exit)) return exit.value
+    // A defect, an interruption or the backstop: nothing is known to have succeeded.
+    console.error("murmur: batch processing ended unexpectedly; reporting the whole batch", Cause.pretty(exit.cause))
+    return allFailed(records)
+  }
+  return Object.assign(handler, { dispose: runtime.dispose })
+}
+
+/**
+ * Makes the function AWS Lambda calls for a Kinesis event-source mapping: it decodes each
+ * record, runs the pipeline's batch through the processor, and answers with the sequence
+ * numbers to retry (`ReportBatchItemFailures` must be enabled on the mapping). It never throws:
+ * whatever cannot be processed is reported. The services are built once per container.
+ * Use ParallelizationFactor 1; with more, a shard's order is lost and the pipeline must use
+ * `delivery: "claims"`. Throws `InvalidConfig` at construction for invalid options.
+ *
+ * @example
+ * import { count, pipeline, jsonDecoder } from "murmur-ts"
+ * import { kinesisHandler } from "murmur-ts/lambda"
+ * import { Schema } from "effect"
+ *
+ * const PageView = Schema.Struct({ page: Schema.String })
+ * const pageViews = pipeline({ name: "page-views", key: (e: typeof PageView.Type) => e.page, monoid: count, store: "aggregates" })
+ * export const handler = kinesisHandler(pageViews, jsonDecoder(PageView))
+ */
+export const kinesisHandler = <E, V>(
+  pipeline: Pipeline<E, V>,
+  decoder: Decoder<E>,
+  options?: KinesisHandlerOptions
+): KinesisHandler => Either.getOrThrowWith(makeKinesisHandler(pipeline, decoder, options), (error) => error)
