@@ -1,0 +1,45 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { NodeHttpHandler } from "@smithy/node-http-handler"
+import { Context, Effect, Layer } from "effect"
+import type { DynamoStateConfig } from "./config.js"
+import { dynamoStateConfigFromEnv } from "./config.js"
+
+/**
+ * The DynamoDB client the state layers use, as a service, so tests and users can provide one with
+ * their own middleware (fault injection, request counting, tracing).
+ */
+export class DynamoClient extends Context.Tag("murmur/DynamoClient")<DynamoClient, DynamoDBClient>() {}
+
+/**
+ * Builds a client: SDK retries off by default (the processor retries with full jitter; see
+ * docs/dynamodb.md), a 5 s request timeout and a 1 s connection timeout so a stuck socket cannot
+ * eat a Lambda's deadline.
+ */
+export const makeDynamoClient = (config: Omit<DynamoStateConfig, "client">): DynamoDBClient =>
+  new DynamoDBClient({
+    ...(config.region === undefined ? {} : { region: config.region }),
+    ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+    maxAttempts: Math.max(1, config.sdkMaxAttempts ?? 1),
+    requestHandler: new NodeHttpHandler({
+      requestTimeout: config.requestTimeoutMs ?? 5_000,
+      connectionTimeout: 1_000
+    })
+  })
+
+/**
+ * The client from explicit config: `config.client` as given (never destroyed here), else a new
+ * client destroyed when the layer's scope closes.
+ *
+ * @example
+ * const client = dynamoClientLayer({ region: "eu-west-1" })
+ */
+export const dynamoClientLayer = (config: DynamoStateConfig): Layer.Layer<DynamoClient> =>
+  config.client !== undefined
+    ? Layer.succeed(DynamoClient, config.client)
+    : Layer.scoped(
+      DynamoClient,
+      Effect.acquireRelease(Effect.sync(() => makeDynamoClient(config)), (client) => Effect.sync(() => client.destroy()))
+    )
+
+/** The client from `MURMUR_REGION`/`AWS_REGION` and `MURMUR_DYNAMODB_ENDPOINT`. */
+export const dynamoClientLayerFromEnv = Layer.unwrapEffect(Effect.map(dynamoStateConfigFromEnv, dynamoClientLayer))

@@ -1,0 +1,79 @@
+import { BatchGetItemCommand, type DynamoDBClient, type KeysAndAttributes } from "@aws-sdk/client-dynamodb"
+import { Chunk, Clock, Config, type ConfigError, Data, Effect, Layer } from "effect"
+import { StoreError } from "../../errors.js"
+import { retrySchedule } from "../../processor/retry.js"
+import { Deduper, type DeduperService } from "../Deduper.js"
+import { DynamoClient } from "./DynamoClient.js"
+import { unprocessedKeysPolicy } from "./read.js"
+import { isExpired, type Item } from "./row.js"
+import { send } from "./send.js"
+
+class UnprocessedClaims extends Data.TaggedError("UnprocessedClaims")<{ readonly left: number }> {}
+
+const lookUp = (client: DynamoDBClient, table: string, ids: ReadonlyArray<string>) =>
+  Effect.suspend(() => {
+    const found: Array<Item> = []
+    let pending: KeysAndAttributes = { Keys: ids.map((id) => ({ pk: { S: id } })), ConsistentRead: true }
+    return Effect.suspend(() =>
+      send("BatchGetItem", (abortSignal) =>
+        client.send(new BatchGetItemCommand({ RequestItems: { [table]: pending } }), { abortSignal }))
+    ).pipe(
+      Effect.flatMap((output) => {
+        found.push(...(output.Responses?.[table] ?? []))
+        const rest = output.UnprocessedKeys?.[table]
+        if (rest?.Keys === undefined || rest.Keys.length === 0) return Effect.succeed(found)
+        pending = rest
+        return Effect.fail(new UnprocessedClaims({ left: rest.Keys.length }))
+      }),
+      Effect.retry({ schedule: retrySchedule(unprocessedKeysPolicy), while: (e) => e._tag === "UnprocessedClaims" }),
+      Effect.catchTag("UnprocessedClaims", ({ left }) =>
+        Effect.fail(
+          new StoreError({ operation: "BatchGetItem", transient: true, message: `${table}: ${left} claims unprocessed` })
+        ))
+    )
+  })
+
+/**
+ * The claims table of the `claims` strategy on DynamoDB: key `pk` (S) = claim id, `ttl` (N). The
+ * Store writes claims in its commit transactions; `claimed` reads them (consistently, expired
+ * claims count as absent).
+ */
+export const makeDynamoDeduper = (client: DynamoDBClient, table: string): DeduperService => ({
+  table,
+  claimed: (ids) => {
+    const distinct = Array.from(new Set(ids))
+    if (distinct.length === 0) return Effect.succeed(new Set<string>())
+    return Effect.forEach(Chunk.chunksOf(Chunk.fromIterable(distinct), 100), (chunk) =>
+      lookUp(client, table, Chunk.toReadonlyArray(chunk)), { concurrency: 4 }).pipe(
+        Effect.flatMap((results) =>
+          Effect.map(Clock.currentTimeMillis, (now) => {
+            const claimed = new Set<string>()
+            for (const items of results) {
+              for (const item of items) {
+                const id = item["pk"]?.S
+                if (id !== undefined && !isExpired(item, now)) claimed.add(id)
+              }
+            }
+            return claimed as ReadonlySet<string>
+          })
+        )
+      )
+  }
+})
+
+/**
+ * The DynamoDB `Deduper` on a claims table.
+ *
+ * @example
+ * DynamoStore.layer().pipe(Layer.provide(DynamoDeduper.layer("murmur-claims")))
+ */
+const layer = (table: string): Layer.Layer<Deduper, never, DynamoClient> =>
+  Layer.effect(Deduper, Effect.map(DynamoClient, (client) => makeDynamoDeduper(client, table)))
+
+/** The `Deduper` on the table named by `MURMUR_CLAIMS_TABLE`. */
+const layerFromEnv: Layer.Layer<Deduper, ConfigError.ConfigError, DynamoClient> = Layer.unwrapEffect(
+  Effect.map(Config.nonEmptyString("MURMUR_CLAIMS_TABLE"), layer)
+)
+
+/** The DynamoDB claims table's layers. */
+export const DynamoDeduper = { layer, layerFromEnv, make: makeDynamoDeduper } as const

@@ -1,0 +1,121 @@
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb"
+import { Effect, Either, Option, Ref } from "effect"
+import { StoreError } from "../../errors.js"
+import type { RetryPolicy } from "../../processor/types.js"
+import type { CommitOutcome, CommitRequest, Contribution } from "../Commit.js"
+import type { RowKey } from "../RowKey.js"
+import { conditionFailedItem } from "./conditions.js"
+import { Conflict, retryConflicts } from "./conflict.js"
+import { combineAll, nothingNew, sequencedContributions, splitAtMark } from "./contributions.js"
+import { attr, decodeValue, encodeValue, type Item, keyOf, markAttribute, sequenceValue, versionOf } from "./row.js"
+import { send } from "./send.js"
+
+/** Consistent read of a whole row (value, version, marks); `undefined` when absent. */
+export const readRow = (client: DynamoDBClient, table: string, key: RowKey) =>
+  send("GetItem", (abortSignal) =>
+    client.send(new GetItemCommand({ TableName: table, Key: keyOf(key), ConsistentRead: true }), { abortSignal })
+  ).pipe(Effect.map((output): Item | undefined => output.Item))
+
+/** The row's current value, or the identity for an absent row or an unset value. */
+export const currentValue = <V>(request: CommitRequest<V>, item: Item | undefined): Either.Either<V, StoreError> =>
+  Either.match(decodeValue(request.monoid, item?.[attr.value]), {
+    onLeft: (message) =>
+      Either.left(new StoreError({ operation: "commit", transient: false, message: `${request.table}: ${message}` })),
+    onRight: (value) => Either.right(value === undefined ? request.monoid.empty : value)
+  })
+
+/** The pieces of a versioned write: `SET v = :v, ver = :ver1 (, extra)` on condition of the version read. */
+export const versionedUpdate = (
+  item: Item | undefined,
+  value: AttributeValue | undefined,
+  ttl: number | undefined,
+  extra: { readonly assignments: ReadonlyArray<string>; readonly names: Record<string, string>; readonly values: Record<string, AttributeValue> }
+) => {
+  const version = versionOf(item)
+  const assignments = ["#ver = :ver1", ...extra.assignments]
+  const names: Record<string, string> = { "#ver": attr.version, ...extra.names }
+  const values: Record<string, AttributeValue> = { ":ver1": { N: String((version ?? 0) + 1) }, ...extra.values }
+  if (value !== undefined) {
+    assignments.push("#v = :v")
+    names["#v"] = attr.value
+    values[":v"] = value
+  }
+  if (ttl !== undefined) {
+    assignments.push("#ttl = :ttl")
+    names["#ttl"] = attr.ttl
+    values[":ttl"] = { N: String(ttl) }
+  }
+  if (version !== undefined) values[":ver0"] = { N: String(version) }
+  return {
+    UpdateExpression: `SET ${assignments.join(", ")}`,
+    ConditionExpression: version === undefined ? "attribute_not_exists(#ver)" : "#ver = :ver0",
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values
+  }
+}
+
+/**
+ * Compare-and-swap commit for monoids without a native add: read the row (consistently), drop the
+ * contributions at or below the shard's mark (fenced), combine, and write value, mark and version
+ * + 1 on condition that the version is still the one read. A lost race returns the new row
+ * (`ALL_OLD`), so the retry needs no extra read; retries back off with full jitter, bounded.
+ */
+export const commitCas = <V>(
+  client: DynamoDBClient,
+  request: CommitRequest<V>,
+  shardId: string | undefined,
+  policy: RetryPolicy
+): Effect.Effect<CommitOutcome<V>, StoreError> =>
+  Effect.gen(function*() {
+    let ordered: ReadonlyArray<Contribution<V> & { readonly sequence?: string | undefined }> = request.contributions
+    if (shardId !== undefined) {
+      const sequenced = sequencedContributions(request)
+      if (sequenced instanceof StoreError) return yield* Effect.fail(sequenced)
+      ordered = sequenced
+    }
+    const mark = shardId === undefined ? undefined : markAttribute(shardId)
+    // None until the row is read; afterwards the row as last seen (undefined = absent).
+    const seen = yield* Ref.make(Option.none<Item | undefined>())
+
+    const attempt = Effect.gen(function*() {
+      const known = yield* Ref.get(seen)
+      const item = Option.isSome(known) ? known.value : yield* readRow(client, request.table, request.key)
+      const split = mark === undefined
+        ? { applied: [], rest: ordered }
+        : splitAtMark(ordered as ReadonlyArray<Contribution<V> & { readonly sequence: string }>, item?.[mark]?.S)
+      const alreadyApplied = split.applied.map((c) => c.eventId)
+      if (split.rest.length === 0) return nothingNew(request.monoid, alreadyApplied)
+      const current = yield* currentValue(request, item)
+      const delta = combineAll(request.monoid, split.rest)
+      const last = split.rest[split.rest.length - 1]!.sequence
+      const update = versionedUpdate(
+        item,
+        encodeValue(request.monoid, request.monoid.combine(current, delta)),
+        request.ttl,
+        mark === undefined || last === undefined
+          ? { assignments: [], names: {}, values: {} }
+          : { assignments: ["#m = :last"], names: { "#m": mark }, values: { ":last": sequenceValue(last) } }
+      )
+      return yield* send("UpdateItem", (abortSignal) =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: request.table,
+            Key: keyOf(request.key),
+            ...update,
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD"
+          }),
+          { abortSignal }
+        )).pipe(
+          Effect.as<CommitOutcome<V>>({ applied: delta, alreadyApplied }),
+          Effect.catchIf(
+            (error) => conditionFailedItem(error) !== undefined,
+            (error) =>
+              Effect.zipRight(
+                Ref.set(seen, Option.some(conditionFailedItem(error)!.item)),
+                Effect.fail(new Conflict({ table: request.table }))
+              )
+          )
+        )
+    })
+    return yield* retryConflicts("UpdateItem", policy, attempt)
+  })

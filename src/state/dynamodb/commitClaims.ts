@@ -1,0 +1,162 @@
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  TransactWriteItemsCommand,
+  type TransactWriteItem
+} from "@aws-sdk/client-dynamodb"
+import { Clock, Effect, Option, Ref } from "effect"
+import { StoreError } from "../../errors.js"
+import type { RetryPolicy } from "../../processor/types.js"
+import { claimId, type CommitOutcome, type CommitRequest, type Contribution } from "../Commit.js"
+import { currentValue, readRow, versionedUpdate } from "./commitCas.js"
+import { cancellationReasons } from "./conditions.js"
+import { Conflict, retryConflicts } from "./conflict.js"
+import { combineAll } from "./contributions.js"
+import { attr, encodeValue, type Item, keyOf, versionOf } from "./row.js"
+import { send } from "./send.js"
+
+/** TransactWriteItems takes 100 actions: the aggregate row's update plus 99 claims. */
+export const claimsPerTransaction = 99
+
+interface ClaimsState<V> {
+  readonly pending: ReadonlyArray<Contribution<V>>
+  readonly alreadyApplied: ReadonlyArray<string>
+  readonly applied: V
+  /** Compare-and-swap rows only: None until read, then the row as last seen (undefined = absent). */
+  readonly row: Option.Option<Item | undefined>
+}
+
+const cancelled = (table: string, code: string, transient: boolean) =>
+  new StoreError({
+    operation: "TransactWriteItems",
+    transient,
+    message: `TransactWriteItems on ${table}: cancelled (${code})`
+  })
+
+/**
+ * Claims commit: the contributions go in transactions of at most 100 actions, each the aggregate
+ * row's update (ADD for numeric sums, else a versioned write of the combined value) plus one
+ * conditional `Put` per claim (`attribute_not_exists(pk)`, with a TTL) into the claims table.
+ * When a transaction is cancelled, the reasons say which claims exist (applied before: dropped)
+ * and whether the row's version moved (re-read from the returned item, retry with backoff).
+ */
+export const commitClaims = <V>(
+  client: DynamoDBClient,
+  request: CommitRequest<V>,
+  claimsTable: string,
+  claimTtlSeconds: number,
+  policy: RetryPolicy
+): Effect.Effect<CommitOutcome<V>, StoreError> =>
+  Effect.gen(function*() {
+    const monoid = request.monoid
+    const seenIds = new Set<string>()
+    const duplicates: Array<string> = []
+    const unique = request.contributions.filter((c) => {
+      if (seenIds.has(c.eventId)) {
+        duplicates.push(c.eventId)
+        return false
+      }
+      seenIds.add(c.eventId)
+      return true
+    })
+    const state = yield* Ref.make<ClaimsState<V>>({
+      pending: unique,
+      alreadyApplied: duplicates,
+      applied: monoid.empty,
+      row: Option.none()
+    })
+
+    // One transaction; fails with Conflict when only the row's version (or a concurrent
+    // transaction) stood in the way, so the caller backs off.
+    const step = Effect.gen(function*() {
+      const s = yield* Ref.get(state)
+      const chunk = s.pending.slice(0, claimsPerTransaction)
+      const delta = combineAll(monoid, chunk)
+      const expires = Math.floor((yield* Clock.currentTimeMillis) / 1000) + claimTtlSeconds
+      let aggregate: TransactWriteItem
+      let written: Item | undefined
+      if (monoid.nativeAdd) {
+        const d = encodeValue(monoid, delta)
+        const withTtl = request.ttl !== undefined
+        aggregate = {
+          Update: {
+            TableName: request.table,
+            Key: keyOf(request.key),
+            UpdateExpression: withTtl ? "ADD #v :d SET #ttl = :ttl" : "ADD #v :d",
+            ExpressionAttributeNames: { "#v": attr.value, ...(withTtl ? { "#ttl": attr.ttl } : {}) },
+            ExpressionAttributeValues: {
+              ":d": d ?? { N: "0" },
+              ...(withTtl ? { ":ttl": { N: String(request.ttl) } } : {})
+            }
+          }
+        }
+      } else {
+        const item = Option.isSome(s.row) ? s.row.value : yield* readRow(client, request.table, request.key)
+        const current = yield* currentValue(request, item)
+        const next = encodeValue(monoid, monoid.combine(current, delta))
+        aggregate = {
+          Update: {
+            TableName: request.table,
+            Key: keyOf(request.key),
+            ...versionedUpdate(item, next, request.ttl, { assignments: [], names: {}, values: {} }),
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD"
+          }
+        }
+        const version: AttributeValue = { N: String((versionOf(item) ?? 0) + 1) }
+        written = { ...item, [attr.version]: version, ...(next === undefined ? {} : { [attr.value]: next }) }
+        yield* Ref.update(state, (current) => ({ ...current, row: Option.some(item) }))
+      }
+      const claims: Array<TransactWriteItem> = chunk.map((c) => ({
+        Put: {
+          TableName: claimsTable,
+          Item: { pk: { S: claimId(request.pipeline, c.eventId, request.key) }, ttl: { N: String(expires) } },
+          ConditionExpression: "attribute_not_exists(pk)"
+        }
+      }))
+      const outcome = yield* send("TransactWriteItems", (abortSignal) =>
+        client.send(new TransactWriteItemsCommand({ TransactItems: [aggregate, ...claims] }), { abortSignal })
+      ).pipe(Effect.either)
+      if (outcome._tag === "Right") {
+        yield* Ref.update(state, (current) => ({
+          pending: current.pending.slice(chunk.length),
+          alreadyApplied: current.alreadyApplied,
+          applied: monoid.combine(current.applied, delta),
+          row: monoid.nativeAdd ? current.row : Option.some(written)
+        }))
+        return
+      }
+      const reasons = cancellationReasons(outcome.left)
+      if (reasons === undefined) return yield* Effect.fail(outcome.left)
+      const codes = reasons.map((reason) => reason.Code ?? "None")
+      const claimed = new Set<string>()
+      chunk.forEach((c, i) => {
+        if (codes[i + 1] === "ConditionalCheckFailed") claimed.add(c.eventId)
+      })
+      const rowMoved = codes[0] === "ConditionalCheckFailed"
+      if (rowMoved) {
+        const item = reasons[0]?.Item
+        yield* Ref.update(state, (current) => ({ ...current, row: Option.some(item) }))
+      }
+      if (claimed.size > 0) {
+        yield* Ref.update(state, (current) => ({
+          ...current,
+          pending: current.pending.filter((c) => !claimed.has(c.eventId)),
+          alreadyApplied: [...current.alreadyApplied, ...claimed]
+        }))
+        return
+      }
+      if (rowMoved || codes.includes("TransactionConflict")) return yield* Effect.fail(new Conflict({ table: request.table }))
+      const other = codes.find((code) => code !== "None" && code !== "ConditionalCheckFailed") ?? "unknown reason"
+      return yield* Effect.fail(
+        cancelled(request.table, other, other === "ThrottlingError" || other === "ProvisionedThroughputExceeded")
+      )
+    })
+
+    const loop: Effect.Effect<CommitOutcome<V>, StoreError> = Effect.gen(function*() {
+      const s = yield* Ref.get(state)
+      if (s.pending.length === 0) return { applied: s.applied, alreadyApplied: s.alreadyApplied }
+      yield* retryConflicts("TransactWriteItems", policy, step)
+      return yield* loop
+    })
+    return yield* loop
+  })

@@ -1,0 +1,34 @@
+import { Data, Effect } from "effect"
+import { StoreError } from "../../errors.js"
+import { retrySchedule } from "../../processor/retry.js"
+import type { RetryPolicy } from "../../processor/types.js"
+
+/** Internal: a compare-and-swap write lost to another writer. Never leaves this folder. */
+export class Conflict extends Data.TaggedError("Conflict")<{ readonly table: string }> {}
+
+/** Default bound for compare-and-swap retries (the Go library tries 8 times). */
+export const defaultConflictPolicy: RetryPolicy = { maxAttempts: 8, baseMs: 20, capMs: 1_000 }
+
+/**
+ * Retries `attempt` on `Conflict` with full-jitter backoff, bounded; once exhausted the conflict
+ * becomes a transient `StoreError` (the processor may retry the whole commit later).
+ */
+export const retryConflicts = <A, E>(
+  operation: string,
+  policy: RetryPolicy,
+  attempt: Effect.Effect<A, E | Conflict>
+): Effect.Effect<A, Exclude<E, Conflict> | StoreError> =>
+  attempt.pipe(
+    Effect.retry({ schedule: retrySchedule(policy), while: (error) => isConflict(error) }),
+    Effect.catchIf(isConflict, (conflict) =>
+      Effect.fail(
+        new StoreError({
+          operation,
+          transient: true,
+          message: `${operation} on ${conflict.table}: still conflicting after ${policy.maxAttempts} attempts`
+        })
+      ))
+  ) as Effect.Effect<A, Exclude<E, Conflict> | StoreError>
+
+const isConflict = (error: unknown): error is Conflict =>
+  typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "Conflict"

@@ -1,0 +1,15 @@
+export { isTransient, toStoreError } from "./classify.js"
+export { dynamoStateConfigFromEnv, type DynamoStateConfig } from "./config.js"
+export { checkpointKeyOf, DynamoCheckpoints, makeDynamoCheckpoints } from "./DynamoCheckpoints.js"
+export { DynamoClient, dynamoClientLayer, dynamoClientLayerFromEnv, makeDynamoClient } from "./DynamoClient.js"
+export { DynamoDeduper, makeDynamoDeduper } from "./DynamoDeduper.js"
+export { DynamoState, type DynamoStateServices } from "./DynamoState.js"
+export { DynamoStore, type DynamoStoreOptions, makeDynamoStore } from "./DynamoStore.js"
+export { markAttribute } from "./row.js"
+export {
+  aggregateTableDefinition,
+  checkpointsTableDefinition,
+  claimsTableDefinition,
+  createTables,
+  type CreateTablesOptions
+} from "./tables.js"

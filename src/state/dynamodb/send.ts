@@ -1,0 +1,14 @@
+import { Effect } from "effect"
+import type { StoreError } from "../../errors.js"
+import { toStoreError } from "./classify.js"
+
+/**
+ * Runs one DynamoDB call as an Effect: interruption aborts the HTTP request (pass `signal` as the
+ * SDK's `abortSignal`), and every failure becomes a classified `StoreError` whose `cause` is the
+ * SDK error, which the commit paths inspect.
+ *
+ * @example
+ * send("GetItem", (abortSignal) => client.send(new GetItemCommand(input), { abortSignal }))
+ */
+export const send = <A>(operation: string, run: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, StoreError> =>
+  Effect.tryPromise({ try: run, catch: (cause) => toStoreError(operation, cause) })

@@ -1,0 +1,110 @@
+import {
+  type DynamoDBClient,
+  InternalServerError,
+  ProvisionedThroughputExceededException
+} from "@aws-sdk/client-dynamodb"
+
+/** Where an injected fault strikes. */
+export type FaultTiming = "before" | "after"
+
+export interface FaultOptions {
+  /** Fraction of matching calls that fail, 0–1. */
+  readonly rate: number
+  /** Seed of the generator deciding which calls fail, so runs repeat. */
+  readonly seed: number
+  /**
+   * Share of faults thrown after the request went through (the write committed but its answer
+   * was lost). Default 1/3.
+   */
+  readonly afterShare?: number
+  /** Only these commands (e.g. `["UpdateItemCommand"]`); default every command. */
+  readonly commands?: ReadonlyArray<string>
+}
+
+export interface FaultStats {
+  readonly calls: number
+  readonly before: number
+  readonly after: number
+}
+
+export interface FaultInjector {
+  readonly stats: () => FaultStats
+  /** Changes the failure rate from now on (e.g. 0 to let a final pass through). */
+  readonly setRate: (rate: number) => void
+  /** Takes the middleware off the client. */
+  readonly remove: () => void
+}
+
+/** mulberry32: a small seeded generator, good enough to pick which calls fail. */
+const seeded = (seed: number) => {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const metadata = (httpStatusCode: number) => ({ httpStatusCode, attempts: 1, totalRetryDelay: 0 })
+
+// Faults before sending rotate through throttling, a 5xx and a refused connection.
+const beforeFault = (n: number): Error => {
+  switch (n % 3) {
+    case 0:
+      return new ProvisionedThroughputExceededException({ message: "injected throttling", $metadata: metadata(400) })
+    case 1:
+      return new InternalServerError({ message: "injected 500", $metadata: metadata(500) })
+    default:
+      return Object.assign(new Error("injected: connect ECONNREFUSED"), { code: "ECONNREFUSED" })
+  }
+}
+
+// A fault after the call is a lost answer: the socket dropped while the response was on its way.
+const afterFault = (): Error => Object.assign(new Error("injected: socket hang up"), { code: "ECONNRESET" })
+
+let injectorIds = 0
+
+/**
+ * Makes a DynamoDB client fail a chosen, seeded fraction of its calls with the errors DynamoDB
+ * and the network really produce: throttling, 500 and refused connections before the request is
+ * sent, and reset connections after it was applied. It sits at the front of the middleware stack,
+ * so the SDK's own retries never hide a fault from the code under test.
+ *
+ * @example
+ * const faults = injectFaults(client, { rate: 0.2, seed: 42 })
+ * // ... run; then faults.setRate(0) for a last clean pass
+ */
+export const injectFaults = (client: DynamoDBClient, options: FaultOptions): FaultInjector => {
+  const random = seeded(options.seed)
+  const afterShare = options.afterShare ?? 1 / 3
+  const only = options.commands === undefined ? undefined : new Set(options.commands)
+  const name = `murmurFaults${++injectorIds}`
+  let rate = options.rate
+  let calls = 0
+  let before = 0
+  let after = 0
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (only !== undefined && !only.has(context.commandName ?? "")) return next(args)
+      calls++
+      if (random() >= rate) return next(args)
+      if (random() < afterShare) {
+        await next(args)
+        after++
+        throw afterFault()
+      }
+      before++
+      throw beforeFault(before)
+    },
+    { step: "initialize", priority: "high", name }
+  )
+  return {
+    stats: () => ({ calls, before, after }),
+    setRate: (next) => {
+      rate = next
+    },
+    remove: () => void client.middlewareStack.remove(name)
+  }
+}
