@@ -1,48 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer, Option, TestClock } from "effect"
+import { Effect, Either, TestClock } from "effect"
 import { custom } from "../../../src/monoid/custom.js"
 import type { Monoid } from "../../../src/monoid/Monoid.js"
 import { max, min, sum } from "../../../src/monoid/numeric.js"
 import { first, last, stamped } from "../../../src/monoid/stamped.js"
 import { pipeline } from "../../../src/pipeline/Pipeline.js"
 import * as Query from "../../../src/query/index.js"
-import { rowKeyId } from "../../../src/state/RowKey.js"
-import { Store, type StoreService } from "../../../src/state/Store.js"
 import { hourly } from "../../../src/window/Window.js"
-
-// A Map-backed Store stub: the in-memory Store layer is being written alongside this module.
-const makeTestStore = () => {
-  const rows = new Map<string, unknown>()
-  let reads = 0
-  let keysRead = 0
-  const service: StoreService = {
-    get: (table, _monoid, key) =>
-      Effect.sync(() => {
-        reads++
-        keysRead++
-        const id = `${table}|${rowKeyId(key)}`
-        return rows.has(id) ? Option.some(rows.get(id) as never) : Option.none()
-      }),
-    getMany: (table, _monoid, keys) =>
-      Effect.sync(() => {
-        reads++
-        keysRead += keys.length
-        return keys.map((key) => {
-          const id = `${table}|${rowKeyId(key)}`
-          return rows.has(id) ? Option.some(rows.get(id) as never) : Option.none()
-        })
-      }),
-    commit: () => Effect.die("not used by the query tests")
-  }
-  return {
-    layer: Layer.succeed(Store, service),
-    reads: () => reads,
-    keysRead: () => keysRead,
-    seed: <V>(table: string, entity: string, bucket: number, value: V) => {
-      rows.set(`${table}|${rowKeyId({ entity, bucket })}`, value)
-    }
-  }
-}
+import { makeTestStore } from "./mapStore.js"
 
 const hour = 3_600_000
 const at = (h: number, ms = 0) => h * hour + ms

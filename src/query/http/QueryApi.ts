@@ -1,0 +1,69 @@
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+import {
+  BadQuery,
+  InstantParam,
+  Keys,
+  Key,
+  LastDuration,
+  PipelineInfo,
+  PipelineName,
+  PipelineNotFound,
+  SpanResponse,
+  StoreUnavailable,
+  ValueResponse,
+  ValuesResponse
+} from "./schemas.js"
+
+/** `GET /pipelines`: the pipelines served, with their monoid and buckets. */
+const list = HttpApiEndpoint.get("list", "/pipelines")
+  .addSuccess(Schema.Array(PipelineInfo))
+  .annotate(OpenApi.Summary, "The pipelines served")
+
+const value = HttpApiEndpoint.get("value")`/pipelines/${PipelineName}/value`
+  .setUrlParams(Schema.Struct({ key: Key }))
+  .addSuccess(ValueResponse)
+  .annotate(OpenApi.Summary, "All-time value of one key (pipelines without buckets)")
+
+const values = HttpApiEndpoint.get("values")`/pipelines/${PipelineName}/values`
+  .setUrlParams(Schema.Struct({ key: Keys }))
+  .addSuccess(ValuesResponse)
+  .annotate(OpenApi.Summary, "All-time values of several keys, in the order asked")
+
+const window = HttpApiEndpoint.get("window")`/pipelines/${PipelineName}/window`
+  .setUrlParams(Schema.Struct({ key: Keys, last: LastDuration }))
+  .addSuccess(SpanResponse)
+  .annotate(OpenApi.Summary, "Values over the last duration: the current bucket and the ones before it")
+
+const range = HttpApiEndpoint.get("range")`/pipelines/${PipelineName}/range`
+  .setUrlParams(Schema.Struct({ key: Keys, start: InstantParam, end: InstantParam }))
+  .addSuccess(SpanResponse)
+  .annotate(OpenApi.Summary, "Values over the buckets holding start to end, both included")
+
+/** The pipelines list. */
+export class PipelinesGroup extends HttpApiGroup.make("pipelines").add(list) {}
+
+/** The reads; every one can answer 404 (unknown pipeline), 400 and 503. */
+export class AggregatesGroup extends HttpApiGroup.make("aggregates")
+  .add(value)
+  .add(values)
+  .add(window)
+  .add(range)
+  .addError(PipelineNotFound)
+  .addError(BadQuery)
+  .addError(StoreUnavailable)
+{}
+
+/**
+ * The query HTTP API, as data: the server, the OpenAPI document and typed clients
+ * (`HttpApiClient.make(QueryApi)`) all derive from it. Bad parameters answer 400 with an
+ * `HttpApiDecodeError` body.
+ */
+export class QueryApi extends HttpApi.make("murmur-query")
+  .add(PipelinesGroup)
+  .add(AggregatesGroup)
+  .annotateContext(OpenApi.annotations({
+    title: "Murmur query API",
+    description: "Read the aggregates of Murmur pipelines: all-time values, last-N windows and time ranges."
+  }))
+{}

@@ -1,0 +1,74 @@
+import { HttpApiBuilder, HttpApiSwagger, HttpServer, type HttpServerError } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Context, Effect, Layer, type Scope } from "effect"
+import { createServer } from "node:http"
+import type { InvalidConfig } from "../../errors.js"
+import type { Store } from "../../state/Store.js"
+import { queryApiLayer, type QueryApiOptions } from "./handlers.js"
+
+/** Where and how the query HTTP server listens. */
+export interface QueryServerOptions extends QueryApiOptions {
+  /** Default 8080; 0 picks a free port (read it back from `serveQuery`'s `url`). */
+  readonly port?: number | undefined
+  /** Default `127.0.0.1`: the server answers only this machine unless you say otherwise. */
+  readonly host?: string | undefined
+  /** Serve Swagger UI at `/docs`. Default true. */
+  readonly swaggerUi?: boolean | undefined
+}
+
+/** The default port of the query HTTP server. */
+export const defaultQueryPort = 8080
+
+/**
+ * The query HTTP server as a layer: `QueryApi` over the given pipelines, its OpenAPI document at
+ * `/openapi.json` and Swagger UI at `/docs`, on Node's HTTP server. It needs a `Store`.
+ *
+ * @example
+ * const main = Layer.launch(queryServerLayer({ pipelines: [pageViews], port: 8080 })).pipe(
+ *   Effect.provide(DynamoDbStore.layer)
+ * )
+ */
+export const queryServerLayer = (
+  options: QueryServerOptions
+): Layer.Layer<HttpServer.HttpServer, HttpServerError.ServeError | InvalidConfig, Store> => {
+  const docs = options.swaggerUi === false ? Layer.empty : HttpApiSwagger.layer({ path: "/docs" })
+  return HttpApiBuilder.serve().pipe(
+    Layer.provide(docs),
+    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+    Layer.provide(queryApiLayer(options)),
+    Layer.provideMerge(
+      NodeHttpServer.layer(() => createServer(), {
+        port: options.port ?? defaultQueryPort,
+        host: options.host ?? "127.0.0.1"
+      })
+    ),
+    Layer.map((context) => Context.make(HttpServer.HttpServer, Context.get(context, HttpServer.HttpServer)))
+  )
+}
+
+/** A running query server. */
+export interface RunningQueryServer {
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string
+  readonly port: number
+}
+
+/**
+ * Starts the query HTTP server for the life of the scope and says where it listens.
+ *
+ * @example
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const server = yield* serveQuery({ pipelines: [pageViews], port: 0 })
+ *   yield* Effect.log(`query API on ${server.url}/docs`)
+ *   yield* Effect.never
+ * }))
+ */
+export const serveQuery = (
+  options: QueryServerOptions
+): Effect.Effect<RunningQueryServer, HttpServerError.ServeError | InvalidConfig, Store | Scope.Scope> =>
+  Effect.flatMap(Layer.build(queryServerLayer(options)), (context) => {
+    const address = Context.get(context, HttpServer.HttpServer).address
+    if (address._tag === "UnixAddress") return Effect.succeed({ url: `unix:${address.path}`, port: 0 })
+    const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname
+    return Effect.succeed({ url: `http://${host}:${address.port}`, port: address.port })
+  })

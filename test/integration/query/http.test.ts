@@ -1,0 +1,224 @@
+import { Effect, Exit, Layer, Scope } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { StoreError } from "../../../src/errors.js"
+import { count, max, min, sum } from "../../../src/monoid/numeric.js"
+import { set, setOf } from "../../../src/monoid/set.js"
+import { last, type Latest, stamped } from "../../../src/monoid/stamped.js"
+import { pipeline } from "../../../src/pipeline/Pipeline.js"
+import { serveQuery } from "../../../src/query/http/index.js"
+import { Store, type StoreService } from "../../../src/state/Store.js"
+import { hourly } from "../../../src/window/Window.js"
+import { makeTestStore } from "../../unit/query/mapStore.js"
+
+type Event = { readonly page: string }
+const hour = 3_600_000
+const t0 = Date.UTC(2025, 2, 1, 10) // 2025-03-01T10:00Z
+const bucket0 = t0 / hour
+
+const totals = pipeline<Event, number>({ name: "totals", key: (e) => e.page, monoid: count, store: "totals" })
+const lowest = pipeline<Event, number | null>({ name: "lowest", key: (e) => e.page, value: () => 0, monoid: min, store: "lowest" })
+const views = pipeline<Event, number>({
+  name: "views",
+  key: (e) => e.page,
+  value: () => 1,
+  monoid: sum,
+  window: hourly("7 days"),
+  store: "views"
+})
+const peak = pipeline<Event, number | null>({
+  name: "peak",
+  key: (e) => e.page,
+  value: () => 0,
+  monoid: max,
+  window: hourly(),
+  store: "peak"
+})
+const visitors = pipeline<Event, ReadonlyArray<string>>({
+  name: "visitors",
+  key: (e) => e.page,
+  value: () => [],
+  monoid: set,
+  window: hourly(),
+  store: "visitors"
+})
+const latest = pipeline<Event, Latest<string>>({
+  name: "latest",
+  key: (e) => e.page,
+  value: () => null,
+  monoid: last<string>(),
+  window: hourly(),
+  store: "latest"
+})
+
+const store = makeTestStore()
+const nowBucket = Math.floor(Date.now() / hour)
+let base = ""
+let scope: Scope.CloseableScope
+
+const serve = (layer: Layer.Layer<Store>, pipelines: Parameters<typeof serveQuery>[0]["pipelines"]) =>
+  Effect.runPromise(Scope.extend(serveQuery({ pipelines, port: 0 }), scope).pipe(Effect.provide(layer)))
+
+beforeAll(async () => {
+  store.seed("totals", "/home", 0, 7)
+  store.seed("lowest", "/home", 0, 3)
+  for (const [offset, value] of [[0, 1], [1, 10], [3, 100]] as const) store.seed("views", "/home", bucket0 + offset, value)
+  store.seed("views", "/about", bucket0 + 1, 5)
+  store.seed("peak", "/home", bucket0 + 2, 42)
+  store.seed("visitors", "/home", bucket0, setOf("ann", "bob"))
+  store.seed("visitors", "/home", bucket0 + 1, setOf("bob", "cy"))
+  store.seed("latest", "/home", bucket0, stamped(t0 + 5, "first"))
+  store.seed("latest", "/home", bucket0 + 1, stamped(t0 + hour + 5, "second"))
+  // Around the real clock, for the window endpoint.
+  for (let offset = -3; offset <= 1; offset++) store.seed("views", "/live", nowBucket + offset, 10 ** (offset + 3))
+  scope = Effect.runSync(Scope.make())
+  base = (await serve(store.layer, [totals, lowest, views, peak, visitors, latest])).url
+})
+
+afterAll(async () => {
+  if (scope !== undefined) await Effect.runPromise(Scope.close(scope, Exit.void))
+})
+
+const get = async (path: string) => {
+  const response = await fetch(`${base}${path}`)
+  const text = await response.text()
+  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+describe("query HTTP API", () => {
+  it("listens on 127.0.0.1 by default", () => {
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+  })
+
+  it("lists the pipelines it serves", async () => {
+    const { status, body } = await get("/pipelines")
+    expect(status).toBe(200)
+    expect(body).toContainEqual({ name: "views", monoid: "sum", granularity: "hour", retentionMs: 7 * 24 * hour })
+    expect(body).toContainEqual({ name: "totals", monoid: "count", granularity: null, retentionMs: null })
+  })
+
+  it("GET value: the stored value, the identity for a key never written", async () => {
+    expect(await get("/pipelines/totals/value?key=%2Fhome")).toEqual({
+      status: 200,
+      body: { pipeline: "totals", key: "/home", value: 7 }
+    })
+    expect((await get("/pipelines/totals/value?key=nobody")).body.value).toBe(0)
+    expect((await get("/pipelines/lowest/value?key=nobody")).body.value).toBeNull()
+    expect((await get("/pipelines/lowest/value?key=%2Fhome")).body.value).toBe(3)
+  })
+
+  it("GET values: one entry per key, in the order asked", async () => {
+    const { status, body } = await get("/pipelines/totals/values?key=zed&key=%2Fhome&key=zed")
+    expect(status).toBe(200)
+    expect(body.values).toEqual([{ key: "zed", value: 0 }, { key: "/home", value: 7 }, { key: "zed", value: 0 }])
+    expect((await get("/pipelines/totals/values?key=%2Fhome")).body.values).toEqual([{ key: "/home", value: 7 }])
+  })
+
+  it("GET range: whole buckets, both ends included, several keys", async () => {
+    const { status, body } = await get(
+      `/pipelines/views/range?key=%2Fhome&key=%2Fabout&start=${iso(t0 + 1)}&end=${iso(t0 + 2 * hour + 10)}`
+    )
+    expect(status).toBe(200)
+    expect(body).toEqual({
+      pipeline: "views",
+      from: iso(t0),
+      to: iso(t0 + 3 * hour),
+      buckets: 3,
+      values: [{ key: "/home", value: 11 }, { key: "/about", value: 5 }]
+    })
+    const wide = await get(`/pipelines/views/range?key=%2Fhome&start=${iso(t0 - hour)}&end=${iso(t0 + 5 * hour)}`)
+    expect(wide.body.values[0].value).toBe(111)
+  })
+
+  it("GET range: JSON forms of max (unset = null), sets and last", async () => {
+    const span = `start=${iso(t0)}&end=${iso(t0 + hour)}`
+    expect((await get(`/pipelines/peak/range?key=%2Fhome&${span}`)).body.values[0].value).toBeNull()
+    expect((await get(`/pipelines/visitors/range?key=%2Fhome&${span}`)).body.values[0].value).toEqual(["ann", "bob", "cy"])
+    expect((await get(`/pipelines/latest/range?key=%2Fhome&${span}`)).body.values[0].value).toEqual({
+      at: t0 + hour + 5,
+      value: "second"
+    })
+  })
+
+  it("GET window: the last N buckets up to now, and the span it read", async () => {
+    const { status, body } = await get("/pipelines/views/window?key=%2Flive&last=2%20hours")
+    expect(status).toBe(200)
+    expect(body.buckets).toBe(2)
+    // The seeds are 10^(offset+3) at nowBucket+offset, so the answer names the buckets read; the
+    // hour may turn between seeding and asking, hence computing from the reported span.
+    const lo = Date.parse(body.from) / hour
+    expect(Date.parse(body.to) / hour).toBe(lo + 2)
+    expect([nowBucket, nowBucket + 1]).toContain(lo + 1)
+    const expected = [lo, lo + 1].reduce((acc, b) => acc + 10 ** (b - nowBucket + 3), 0)
+    expect(body.values).toEqual([{ key: "/live", value: expected }])
+  })
+
+  it("answers 400 with an HttpApiDecodeError for parameters that do not decode", async () => {
+    for (
+      const path of [
+        "/pipelines/views/window?key=a&last=banana",
+        "/pipelines/views/window?key=a&last=0%20seconds",
+        "/pipelines/views/window?key=a",
+        "/pipelines/views/range?key=a&start=yesterday&end=2025-01-01T00:00:00Z",
+        "/pipelines/totals/value",
+        "/pipelines/totals/value?key=",
+        "/pipelines/totals/value?key=a&key=b"
+      ]
+    ) {
+      const { status, body } = await get(path)
+      expect({ path, status, tag: body?._tag }).toEqual({ path, status: 400, tag: "HttpApiDecodeError" })
+    }
+  })
+
+  it("answers 400 with a BadQuery for a query the pipeline cannot answer", async () => {
+    const windowRequired = await get("/pipelines/views/value?key=a")
+    expect(windowRequired.status).toBe(400)
+    expect(windowRequired.body).toMatchObject({ _tag: "BadQuery", reason: "WindowRequired" })
+    const notWindowed = await get("/pipelines/totals/window?key=a&last=1%20hour")
+    expect(notWindowed.body).toMatchObject({ _tag: "BadQuery", reason: "NotWindowed" })
+    const backwards = await get(`/pipelines/views/range?key=a&start=${iso(t0)}&end=${iso(t0 - 1)}`)
+    expect(backwards.status).toBe(400)
+    expect(backwards.body).toMatchObject({ _tag: "BadQuery", reason: "InvalidRange" })
+    const tooLarge = await get("/pipelines/views/window?key=a&last=3650%20days")
+    expect(tooLarge.status).toBe(400)
+    expect(tooLarge.body).toMatchObject({ _tag: "BadQuery", reason: "RangeTooLarge" })
+  })
+
+  it("answers 404 with a PipelineNotFound for an unknown pipeline", async () => {
+    const { status, body } = await get("/pipelines/nope/value?key=a")
+    expect(status).toBe(404)
+    expect(body).toEqual({ _tag: "PipelineNotFound", pipeline: "nope", message: 'no pipeline named "nope" is served' })
+  })
+
+  it("serves its OpenAPI document and Swagger UI", async () => {
+    const { status, body } = await get("/openapi.json")
+    expect(status).toBe(200)
+    expect(body.openapi).toMatch(/^3\./)
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        "/pipelines",
+        "/pipelines/{name}/value",
+        "/pipelines/{name}/values",
+        "/pipelines/{name}/window",
+        "/pipelines/{name}/range"
+      ])
+    )
+    const responses = body.paths["/pipelines/{name}/window"].get.responses
+    expect(Object.keys(responses)).toEqual(expect.arrayContaining(["200", "400", "404", "503"]))
+    const docs = await fetch(`${base}/docs`)
+    expect(docs.status).toBe(200)
+    expect(await docs.text()).toContain("swagger")
+  })
+
+  it("answers 503 with StoreUnavailable when the store fails", async () => {
+    const failing: StoreService = {
+      ...store.service,
+      getMany: () => Effect.fail(new StoreError({ operation: "getMany", transient: true, message: "throttled" }))
+    }
+    const other = await serve(Layer.succeed(Store, failing), [totals])
+    const response = await fetch(`${other.url}/pipelines/totals/value?key=a`)
+    expect(response.status).toBe(503)
+    expect(await response.json()).toEqual({ _tag: "StoreUnavailable", transient: true, message: "throttled" })
+  })
+})
