@@ -8,7 +8,7 @@ import { pipeline } from "../../../src/pipeline/Pipeline.js"
 import { serveQuery } from "../../../src/query/http/index.js"
 import { Store, type StoreService } from "../../../src/state/Store.js"
 import { hourly } from "../../../src/window/Window.js"
-import { makeTestStore } from "../../unit/query/mapStore.js"
+import { makeTestStore } from "../../unit/query/testStore.js"
 
 type Event = { readonly page: string }
 const hour = 3_600_000
@@ -59,17 +59,17 @@ const serve = (layer: Layer.Layer<Store>, pipelines: Parameters<typeof serveQuer
   Effect.runPromise(Scope.extend(serveQuery({ pipelines, port: 0 }), scope).pipe(Effect.provide(layer)))
 
 beforeAll(async () => {
-  store.seed("totals", "/home", 0, 7)
-  store.seed("lowest", "/home", 0, 3)
-  for (const [offset, value] of [[0, 1], [1, 10], [3, 100]] as const) store.seed("views", "/home", bucket0 + offset, value)
-  store.seed("views", "/about", bucket0 + 1, 5)
-  store.seed("peak", "/home", bucket0 + 2, 42)
-  store.seed("visitors", "/home", bucket0, setOf("ann", "bob"))
-  store.seed("visitors", "/home", bucket0 + 1, setOf("bob", "cy"))
-  store.seed("latest", "/home", bucket0, stamped(t0 + 5, "first"))
-  store.seed("latest", "/home", bucket0 + 1, stamped(t0 + hour + 5, "second"))
+  store.seed(totals, "/home", 0, 7)
+  store.seed(lowest, "/home", 0, 3)
+  for (const [offset, value] of [[0, 1], [1, 10], [3, 100]] as const) store.seed(views, "/home", bucket0 + offset, value)
+  store.seed(views, "/about", bucket0 + 1, 5)
+  store.seed(peak, "/home", bucket0 + 2, 42)
+  store.seed(visitors, "/home", bucket0, setOf("ann", "bob"))
+  store.seed(visitors, "/home", bucket0 + 1, setOf("bob", "cy"))
+  store.seed(latest, "/home", bucket0, stamped(t0 + 5, "first"))
+  store.seed(latest, "/home", bucket0 + 1, stamped(t0 + hour + 5, "second"))
   // Around the real clock, for the window endpoint.
-  for (let offset = -3; offset <= 1; offset++) store.seed("views", "/live", nowBucket + offset, 10 ** (offset + 3))
+  for (let offset = -3; offset <= 1; offset++) store.seed(views, "/live", nowBucket + offset, 10 ** (offset + 3))
   scope = Effect.runSync(Scope.make())
   base = (await serve(store.layer, [totals, lowest, views, peak, visitors, latest])).url
 })

@@ -7,7 +7,7 @@ import { first, last, stamped } from "../../../src/monoid/stamped.js"
 import { pipeline } from "../../../src/pipeline/Pipeline.js"
 import * as Query from "../../../src/query/index.js"
 import { hourly } from "../../../src/window/Window.js"
-import { makeTestStore } from "./mapStore.js"
+import { makeTestStore } from "./testStore.js"
 
 const hour = 3_600_000
 const at = (h: number, ms = 0) => h * hour + ms
@@ -22,7 +22,7 @@ describe("Query: all-time values", () => {
     const store = makeTestStore()
     const total = allTime("total", sum)
     const lowest = allTime("lowest", min)
-    store.seed("total", "a", 0, 7)
+    store.seed(total, "a", 0, 7)
     return Effect.gen(function*() {
       expect(yield* Query.value(total, "a")).toBe(7)
       expect(yield* Query.value(total, "nobody")).toBe(0)
@@ -33,8 +33,8 @@ describe("Query: all-time values", () => {
   it.effect("values answers in input order, duplicates included, with one read", () => {
     const store = makeTestStore()
     const total = allTime("total", sum)
-    store.seed("total", "a", 0, 1)
-    store.seed("total", "b", 0, 2)
+    store.seed(total, "a", 0, 1)
+    store.seed(total, "b", 0, 2)
     return Effect.gen(function*() {
       const got = yield* Query.values(total, ["b", "missing", "a", "b"])
       expect(got).toEqual([
@@ -79,9 +79,9 @@ describe("Query: window (last N buckets)", () => {
   const views = windowed("views", sum)
   const seeded = () => {
     const store = makeTestStore()
-    store.seed("views", "p", 8, 1)
-    store.seed("views", "p", 9, 10)
-    store.seed("views", "p", 10, 100)
+    store.seed(views, "p", 8, 1)
+    store.seed(views, "p", 9, 10)
+    store.seed(views, "p", 10, 100)
     return store
   }
 
@@ -110,7 +110,7 @@ describe("Query: window (last N buckets)", () => {
 
   it.effect("windowMany folds each key over its own buckets, in input order, in one read", () => {
     const store = seeded()
-    store.seed("views", "q", 9, 5)
+    store.seed(views, "q", 9, 5)
     return Effect.gen(function*() {
       const got = yield* Query.windowMany(views, ["q", "p", "none"], "2 hours", at(10, 5))
       expect(got).toEqual([{ entity: "q", value: 5 }, { entity: "p", value: 110 }, { entity: "none", value: 0 }])
@@ -134,9 +134,9 @@ describe("Query: range", () => {
   const views = windowed("views", sum)
   const seeded = () => {
     const store = makeTestStore()
-    store.seed("views", "p", 8, 1)
-    store.seed("views", "p", 9, 10)
-    store.seed("views", "p", 10, 100)
+    store.seed(views, "p", 8, 1)
+    store.seed(views, "p", 9, 10)
+    store.seed(views, "p", 10, 100)
     return store
   }
 
@@ -163,7 +163,7 @@ describe("Query: range", () => {
 
   it.effect("rangeMany answers in input order", () => {
     const store = seeded()
-    store.seed("views", "q", 10, 3)
+    store.seed(views, "q", 10, 3)
     return Effect.gen(function*() {
       const got = yield* Query.rangeMany(views, ["q", "p"], at(10), at(10))
       expect(got).toEqual([{ entity: "q", value: 3 }, { entity: "p", value: 100 }])
@@ -176,9 +176,9 @@ describe("Query: missing buckets contribute the identity", () => {
     const store = makeTestStore()
     const lowest = windowed("lowest", min)
     const highest = windowed("highest", max)
-    store.seed("lowest", "p", 9, 5)
-    store.seed("lowest", "p", 11, 3)
-    store.seed("highest", "p", 9, -5)
+    store.seed(lowest, "p", 9, 5)
+    store.seed(lowest, "p", 11, 3)
+    store.seed(highest, "p", 9, -5)
     return Effect.gen(function*() {
       // A stored zero for the gaps at 8 and 10 would make these 0.
       expect(yield* Query.range(lowest, "p", at(8), at(11))).toBe(3)
@@ -199,10 +199,10 @@ describe("Query: missing buckets contribute the identity", () => {
     const store = makeTestStore()
     const concat = custom<string>({ name: "concat", empty: "", combine: (l, r) => l + r })
     const trail = windowed("trail", concat)
-    store.seed("trail", "p", 10, "c")
-    store.seed("trail", "p", 8, "a")
-    store.seed("trail", "p", 9, "b")
-    store.seed("trail", "p", 12, "e")
+    store.seed(trail, "p", 10, "c")
+    store.seed(trail, "p", 8, "a")
+    store.seed(trail, "p", 9, "b")
+    store.seed(trail, "p", 12, "e")
     return Effect.gen(function*() {
       expect(yield* Query.range(trail, "p", at(8), at(12))).toBe("abce")
       expect(yield* Query.window(trail, "p", "3 hours", at(12))).toBe("ce")
@@ -213,10 +213,10 @@ describe("Query: missing buckets contribute the identity", () => {
     const store = makeTestStore()
     const earliest = windowed("earliest", first<string>())
     const latest = windowed("latest", last<string>())
-    store.seed("earliest", "p", 9, stamped(at(9, 10), "x"))
-    store.seed("earliest", "p", 10, stamped(at(10, 1), "y"))
-    store.seed("latest", "p", 9, stamped(at(9, 10), "x"))
-    store.seed("latest", "p", 10, stamped(at(10, 1), "y"))
+    store.seed(earliest, "p", 9, stamped(at(9, 10), "x"))
+    store.seed(earliest, "p", 10, stamped(at(10, 1), "y"))
+    store.seed(latest, "p", 9, stamped(at(9, 10), "x"))
+    store.seed(latest, "p", 10, stamped(at(10, 1), "y"))
     return Effect.gen(function*() {
       expect(yield* Query.range(earliest, "p", at(8), at(11))).toEqual({ at: at(9, 10), value: "x" })
       expect(yield* Query.range(latest, "p", at(8), at(11))).toEqual({ at: at(10, 1), value: "y" })

@@ -1,0 +1,41 @@
+import { Effect, Layer } from "effect"
+import type { QueryTarget } from "../../../src/query/Query.js"
+import * as MemoryStore from "../../../src/state/memory/MemoryStore.js"
+import { Store, type StoreService } from "../../../src/state/Store.js"
+
+/**
+ * The in-memory Store, instrumented for the query tests: it counts reads and keys read, and seeds
+ * rows through an at-least-once commit (as a pipeline with that strategy would write them).
+ */
+export const makeTestStore = () => {
+  const memory = MemoryStore.make()
+  let keysRead = 0
+  const service: StoreService = {
+    ...memory.service,
+    get: (table, monoid, key) => {
+      keysRead++
+      return memory.service.get(table, monoid, key)
+    },
+    getMany: (table, monoid, keys) => {
+      keysRead += keys.length
+      return memory.service.getMany(table, monoid, keys)
+    }
+  }
+  return {
+    service,
+    layer: Layer.succeed(Store, service),
+    reads: () => memory.control.readCalls(),
+    keysRead: () => keysRead,
+    seed: <V>(target: QueryTarget<V>, entity: string, bucket: number, value: V) => {
+      Effect.runSync(memory.service.commit({
+        pipeline: target.name,
+        table: target.store,
+        monoid: target.monoid,
+        key: { entity, bucket },
+        ttl: undefined,
+        strategy: { _tag: "AtLeastOnce" },
+        contributions: [{ eventId: `seed-${entity}-${bucket}`, sequence: undefined, value }]
+      }))
+    }
+  }
+}
