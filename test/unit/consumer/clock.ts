@@ -1,0 +1,25 @@
+import { Duration, Effect, Fiber, Option, TestClock } from "effect"
+
+/**
+ * Runs `effect` in a fiber, advancing the TestClock `stepMs` at a time until the fiber completes
+ * (or `until` holds, then interrupts it), failing after `maxSteps` steps.
+ */
+export const driveClock = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  options: { readonly stepMs?: number; readonly maxSteps?: number; readonly until?: () => boolean } = {}
+): Effect.Effect<Option.Option<A>, E | Error, R> =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(effect)
+    const maxSteps = options.maxSteps ?? 20_000
+    for (let step = 0; step < maxSteps; step++) {
+      const done = yield* Fiber.poll(fiber)
+      if (Option.isSome(done)) return Option.some(yield* Fiber.join(fiber))
+      if (options.until?.() === true) {
+        yield* Fiber.interrupt(fiber)
+        return Option.none()
+      }
+      yield* TestClock.adjust(Duration.millis(options.stepMs ?? 50))
+    }
+    yield* Fiber.interrupt(fiber)
+    return yield* Effect.fail(new Error(`not done after ${maxSteps} clock steps`))
+  })
