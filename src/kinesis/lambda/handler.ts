@@ -89,7 +89,10 @@ const build = <E, V>(pipeline: Pipeline<E, V>, decoder: Decoder<E>, options: Res
     const exit = await Runtime.runPromiseExit(built)(processEvent({ Records: records }, context))
     if (Exit.isSuccess(exit)) return exit.value
     // A defect, an interruption or the backstop: nothing is known to have succeeded.
-    console.error("murmur: batch processing ended unexpectedly; reporting the whole batch", Cause.pretty(exit.cause))
+    // Rendering stack traces (source maps) can take hundreds of ms: only with time to spare.
+    const detail =
+      remainingMs(context) > 2 * options.deadlineMarginMs ? Cause.pretty(exit.cause) : String(Cause.squash(exit.cause))
+    console.error(`murmur: batch processing ended unexpectedly; reporting the whole batch: ${detail}`)
     return allFailed(records)
   }
   return Object.assign(handler, { dispose: runtime.dispose })

@@ -90,6 +90,15 @@ describe("kinesisHandler", () => {
     const dying = Layer.succeed(Store, { ...state.store.service, commit: () => Effect.die(new Error("bug")) })
     const handler = track(kinesisHandler(views, decoder, { layer: Layer.mergeAll(state.layer, dying, layerNoop) }))
     expect(reported(await handler(pageViewEvent(["a", "b"]), fakeContext()))).toEqual([sequenceOf(1), sequenceOf(2)])
+
+    // A metrics service that dies is a defect outside any commit.
+    const dyingMetrics = Layer.succeed(Metrics, { ...noopMetrics, increment: () => Effect.die(new Error("metrics bug")) })
+    const broken = track(kinesisHandler(views, decoder, { layer: Layer.merge(state.layer, dyingMetrics) }))
+    expect(reported(await broken(pageViewEvent(["a", "b"]), fakeContext()))).toEqual([sequenceOf(1), sequenceOf(2)])
+    // The commits had landed before the defect; the retry Lambda makes applies nothing twice.
+    const healthy = memoryHandler(state)
+    expect(reported(await healthy(pageViewEvent(["a", "b"]), fakeContext()))).toEqual([])
+    expect(totals(state)).toEqual({ a: 1, b: 1 })
   })
 
   it("reports from the first failed record in order; redelivery from there ends with exact totals", async () => {
@@ -205,6 +214,19 @@ describe("kinesisHandler", () => {
     const retry = { Records: pageViewEvent(pages).Records.filter((r) => r.kinesis.sequenceNumber >= failed[0]!) }
     expect(reported(await handler(retry, fakeContext()))).toEqual([])
     expect(totals(state)).toEqual(Object.fromEntries(pages.map((page) => [page, 1])))
+  })
+
+  it("gives up on a commit that outlasts the margin and reports the batch before Lambda's timeout", async () => {
+    const state = MemoryState.make()
+    const hanging = Layer.succeed(Store, { ...state.store.service, commit: () => Effect.never })
+    const handler = track(
+      kinesisHandler(views, decoder, { layer: Layer.mergeAll(state.layer, hanging, layerNoop), deadlineMarginMs: 800 })
+    )
+    const started = Date.now()
+    const remaining = () => 1_000 - (Date.now() - started)
+    expect(reported(await handler(pageViewEvent(["a", "b"]), fakeContext(remaining)))).toEqual([sequenceOf(1), sequenceOf(2)])
+    // Answered with about half the margin left, not at the invocation's end.
+    expect(Date.now() - started).toBeLessThan(1_000)
   })
 
   it("uses the clock option only for records without an arrival time", async () => {
