@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Schema } from "effect"
 import { InvalidConfig } from "../../../src/errors.js"
 import { count, custom, type Monoid, max, set, setOf, sum } from "../../../src/monoid/index.js"
-import { pipeline, type PipelineDefinition } from "../../../src/pipeline/index.js"
+import { type Pipeline, pipeline, type PipelineDefinition } from "../../../src/pipeline/index.js"
 import { jsonDecoder, processBatch, processRecord } from "../../../src/processor/index.js"
 import type { BatchOptions, RecordOutcome, SourceRecord } from "../../../src/processor/types.js"
 import { rowKeyId } from "../../../src/state/RowKey.js"
@@ -37,9 +37,9 @@ const expectedTotals = <V>(
 const storedTotals = (harness: ReturnType<typeof makeHarness>): Map<string, unknown> =>
   new Map(harness.state.store.control.rows("aggregates").map((row) => [rowKeyId(row.key), row.value]))
 
-const run = (
+const run = <V>(
   harness: ReturnType<typeof makeHarness>,
-  p: Parameters<typeof processBatch<View, unknown>>[0],
+  p: Pipeline<View, V>,
   records: ReadonlyArray<SourceRecord>,
   options?: BatchOptions
 ) => processBatch(p, decoder, records, options).pipe(Effect.provide(harness.layer))
