@@ -24,6 +24,11 @@ export interface PipelineDefinition<E, V> {
   readonly monoid?: Monoid<V>
   /** Time buckets; without one every key has a single all-time row (bucket 0). */
   readonly window?: Window
+  /**
+   * The event's own time (epoch ms), which places it in its window bucket. Default: the source's
+   * time (Kinesis `ApproximateArrivalTimestamp`), which shifts late events into later buckets.
+   */
+  readonly eventTime?: (event: E) => number
   /** Where the aggregates live: a DynamoDB table name, or a namespace of the in-memory store. */
   readonly store?: string
   /** Also merge into the Cache service after each commit (never authoritative). Default false. */
@@ -41,6 +46,7 @@ export interface Pipeline<E, V> {
   readonly valueOf: (event: E) => V
   readonly monoid: Monoid<V>
   readonly window: Window | undefined
+  readonly eventTime: ((event: E) => number) | undefined
   readonly store: string
   readonly cache: boolean
   readonly delivery: DeliveryStrategy
@@ -95,6 +101,7 @@ export const definePipeline = <E, V>(
     valueOf,
     monoid,
     window: definition.window === undefined ? undefined : Object.freeze({ ...definition.window }),
+    eventTime: definition.eventTime,
     store: definition.store,
     cache: definition.cache ?? false,
     delivery: definition.delivery ?? "auto",
