@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, TestClock } from "effect"
+import { Duration, Effect, Either, TestClock } from "effect"
 import { custom } from "../../../src/monoid/custom.js"
 import type { Monoid } from "../../../src/monoid/Monoid.js"
 import { max, min, sum } from "../../../src/monoid/numeric.js"
@@ -248,6 +248,15 @@ describe("Query: limits", () => {
       const rows = yield* Effect.flip(Query.windowMany(views, ["a", "b", "c"], "2 hours", at(10)))
       expect(rows._tag === "RangeTooLarge" && rows.rows).toBe(6)
     }).pipe(Effect.provide(store.layer), Effect.provideService(Query.QueryLimits, limits))
+  })
+
+  it.effect("an infinite window is refused, not looped over", () => {
+    const store = makeTestStore()
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(Query.window(views, "p", Duration.infinity, at(10)))
+      expect(error._tag).toBe("RangeTooLarge")
+      expect(store.reads()).toBe(0)
+    }).pipe(Effect.provide(store.layer))
   })
 
   it.effect("the default limit is 10,000 buckets per key", () => {
