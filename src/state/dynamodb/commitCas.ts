@@ -1,5 +1,5 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb"
-import { Effect, Either, Option, Ref } from "effect"
+import { Clock, Effect, Either, Option, Ref } from "effect"
 import { StoreError } from "../../errors.js"
 import type { RetryPolicy } from "../../processor/types.js"
 import type { CommitOutcome, CommitRequest, Contribution } from "../Commit.js"
@@ -7,7 +7,7 @@ import type { RowKey } from "../RowKey.js"
 import { conditionFailedItem } from "./conditions.js"
 import { Conflict, retryConflicts } from "./conflict.js"
 import { combineAll, nothingNew, sequencedContributions, splitAtMark } from "./contributions.js"
-import { attr, decodeValue, encodeValue, type Item, keyOf, markAttribute, sequenceValue, versionOf } from "./row.js"
+import { attr, decodeValue, encodeValue, isExpired, type Item, keyOf, markAttribute, sequenceValue, versionOf } from "./row.js"
 import { send } from "./send.js"
 
 /** Consistent read of a whole row (value, version, marks); `undefined` when absent. */
@@ -79,7 +79,11 @@ export const commitCas = <V>(
 
     const attempt = Effect.gen(function*() {
       const known = yield* Ref.get(seen)
-      const item = Option.isSome(known) ? known.value : yield* readRow(client, request.table, request.key)
+      const stored = Option.isSome(known) ? known.value : yield* readRow(client, request.table, request.key)
+      // An expired row is gone for readers; writes treat it as absent too (keeping its version).
+      const item = stored !== undefined && isExpired(stored, yield* Clock.currentTimeMillis)
+        ? { [attr.version]: stored[attr.version]! }
+        : stored
       const split = mark === undefined
         ? { applied: [], rest: ordered }
         : splitAtMark(ordered as ReadonlyArray<Contribution<V> & { readonly sequence: string }>, item?.[mark]?.S)

@@ -12,7 +12,7 @@ import { currentValue, readRow, versionedUpdate } from "./commitCas.js"
 import { cancellationReasons } from "./conditions.js"
 import { Conflict, retryConflicts } from "./conflict.js"
 import { combineAll } from "./contributions.js"
-import { attr, encodeValue, type Item, keyOf, versionOf } from "./row.js"
+import { attr, encodeValue, isExpired, type Item, keyOf, versionOf } from "./row.js"
 import { send } from "./send.js"
 
 /** TransactWriteItems takes 100 actions: the aggregate row's update plus 99 claims. */
@@ -72,7 +72,8 @@ export const commitClaims = <V>(
       const s = yield* Ref.get(state)
       const chunk = s.pending.slice(0, claimsPerTransaction)
       const delta = combineAll(monoid, chunk)
-      const expires = Math.floor((yield* Clock.currentTimeMillis) / 1000) + claimTtlSeconds
+      const nowMs = yield* Clock.currentTimeMillis
+      const nowSeconds = Math.floor(nowMs / 1000)
       let aggregate: TransactWriteItem
       let written: Item | undefined
       if (monoid.nativeAdd) {
@@ -91,7 +92,9 @@ export const commitClaims = <V>(
           }
         }
       } else {
-        const item = Option.isSome(s.row) ? s.row.value : yield* readRow(client, request.table, request.key)
+        const stored = Option.isSome(s.row) ? s.row.value : yield* readRow(client, request.table, request.key)
+        // An expired row is gone for readers; writes treat it as absent too (keeping its version).
+        const item = stored !== undefined && isExpired(stored, nowMs) ? { [attr.version]: stored[attr.version]! } : stored
         const current = yield* currentValue(request, item)
         const next = encodeValue(monoid, monoid.combine(current, delta))
         aggregate = {
@@ -109,8 +112,14 @@ export const commitClaims = <V>(
       const claims: Array<TransactWriteItem> = chunk.map((c) => ({
         Put: {
           TableName: claimsTable,
-          Item: { pk: { S: claimId(request.pipeline, c.eventId, request.key) }, ttl: { N: String(expires) } },
-          ConditionExpression: "attribute_not_exists(pk)"
+          Item: {
+            pk: { S: claimId(request.pipeline, c.eventId, request.key) },
+            ttl: { N: String(nowSeconds + claimTtlSeconds) }
+          },
+          // An expired claim that DynamoDB has not deleted yet no longer counts.
+          ConditionExpression: "attribute_not_exists(pk) OR #ttl < :now",
+          ExpressionAttributeNames: { "#ttl": "ttl" },
+          ExpressionAttributeValues: { ":now": { N: String(nowSeconds) } }
         }
       }))
       const outcome = yield* send("TransactWriteItems", (abortSignal) =>
