@@ -19,6 +19,7 @@ import { layerNoop } from "../src/metrics/noop.js"
 import { count } from "../src/monoid/index.js"
 import { pipeline } from "../src/pipeline/index.js"
 import { jsonDecoder } from "../src/processor/decoders.js"
+import type { Decoder } from "../src/processor/types.js"
 import * as MemoryState from "../src/state/memory/MemoryState.js"
 
 const batchSize = 10_000
@@ -101,10 +102,16 @@ const warm = async () => {
   const pageViews = pipeline({ name: "page-views", key: (v: PageView) => v.page, monoid: count, store: "bench" })
   const state = MemoryState.make()
   const murmur = kinesisHandler(pageViews, jsonDecoder(PageView), { layer: Layer.merge(state.layer, layerNoop) })
+  // The baselines do not validate: the same handler with a schema-less decoder shows that share.
+  const unvalidated = pipeline({ name: "page-views", key: (v: PageView) => v.page, monoid: count, store: "bench-raw" })
+  const murmurRaw = kinesisHandler(unvalidated, jsonDecoder() as Decoder<PageView>, {
+    layer: Layer.merge(MemoryState.layer, layerNoop)
+  })
   const contenders = {
     "plain loop": plainLoop(makeBaselineState()),
     "powertools processPartialResponse": powertools(makeBaselineState()),
-    "murmur kinesisHandler": (event: KinesisStreamEvent) => murmur(event, context)
+    "murmur kinesisHandler": (event: KinesisStreamEvent) => murmur(event, context),
+    "murmur, decoder without Schema": (event: KinesisStreamEvent) => murmurRaw(event, context)
   }
   const samples = Object.fromEntries(Object.keys(contenders).map((name) => [name, [] as Array<number>]))
   for (let round = 0; round < warmups + rounds; round++) {
@@ -120,7 +127,7 @@ const warm = async () => {
   const rows = state.store.control.rows("bench")
   const total = rows.reduce((sum, row) => sum + (row.value as number), 0)
   if (total !== batchSize * (warmups + rounds)) throw new Error(`murmur counted ${total}`)
-  await murmur.dispose()
+  await Promise.all([murmur.dispose(), murmurRaw.dispose()])
   return Object.fromEntries(Object.entries(samples).map(([name, ms]) => [name, median(ms)])) as Record<
     keyof typeof contenders,
     number
