@@ -82,7 +82,7 @@ export const planBatch = <E, V>(
   const rejected: Array<DecodeError | InvalidKey | undefined> = []
   const contributionCounts = new Int32Array(records.length)
   const byBucket = new Map<number, Map<string, RowPlan<V>>>()
-  const { window, keysOf, valueOf } = pipeline
+  const { window, keysOf, valueOf, eventTime } = pipeline
 
   const rowFor = (bucket: number, entity: string): RowPlan<V> => {
     let entities = byBucket.get(bucket)
@@ -143,7 +143,23 @@ export const planBatch = <E, V>(
     }
     // A key listed twice is one (event, key) delta: applied once.
     if (keys.length > 1) keys = Array.from(new Set(keys))
-    const bucket = window === undefined ? 0 : bucketId(window, record.eventTimeMs)
+    let bucket = 0
+    if (window !== undefined) {
+      let time = record.eventTimeMs
+      if (eventTime !== undefined) {
+        try {
+          time = eventTime(event)
+        } catch (cause) {
+          rejected[index] = new DecodeError({ reason: "custom", message: `event time extractor threw: ${describe(cause)}`, cause })
+          continue
+        }
+        if (!Number.isFinite(time)) {
+          rejected[index] = new DecodeError({ reason: "custom", message: `event time is not a finite number: ${String(time)}` })
+          continue
+        }
+      }
+      bucket = bucketId(window, time)
+    }
     const contribution: Contribution<V> = { eventId: record.eventId, sequence: record.sequence, value }
     contributionCounts[index] = keys.length
     for (let k = 0; k < keys.length; k++) {
