@@ -4,8 +4,8 @@ import {
   ProvisionedThroughputExceededException
 } from "@aws-sdk/client-dynamodb"
 
-/** Where an injected fault strikes. */
-export type FaultTiming = "before" | "after"
+/** What a fault before sending looks like: throttling, a 500, or a refused connection. */
+export type FaultKind = "throttle" | "server" | "network"
 
 export interface FaultOptions {
   /** Fraction of matching calls that fail, 0–1. */
@@ -19,6 +19,8 @@ export interface FaultOptions {
   readonly afterShare?: number
   /** Only these commands (e.g. `["UpdateItemCommand"]`); default every command. */
   readonly commands?: ReadonlyArray<string>
+  /** Faults before sending rotate through these. Default all three. */
+  readonly kinds?: ReadonlyArray<FaultKind>
 }
 
 export interface FaultStats {
@@ -49,14 +51,13 @@ const seeded = (seed: number) => {
 
 const metadata = (httpStatusCode: number) => ({ httpStatusCode, attempts: 1, totalRetryDelay: 0 })
 
-// Faults before sending rotate through throttling, a 5xx and a refused connection.
-const beforeFault = (n: number): Error => {
-  switch (n % 3) {
-    case 0:
+const beforeFault = (kind: FaultKind): Error => {
+  switch (kind) {
+    case "throttle":
       return new ProvisionedThroughputExceededException({ message: "injected throttling", $metadata: metadata(400) })
-    case 1:
+    case "server":
       return new InternalServerError({ message: "injected 500", $metadata: metadata(500) })
-    default:
+    case "network":
       return Object.assign(new Error("injected: connect ECONNREFUSED"), { code: "ECONNREFUSED" })
   }
 }
@@ -80,6 +81,7 @@ export const injectFaults = (client: DynamoDBClient, options: FaultOptions): Fau
   const random = seeded(options.seed)
   const afterShare = options.afterShare ?? 1 / 3
   const only = options.commands === undefined ? undefined : new Set(options.commands)
+  const kinds: ReadonlyArray<FaultKind> = options.kinds ?? ["throttle", "server", "network"]
   const name = `murmurFaults${++injectorIds}`
   let rate = options.rate
   let calls = 0
@@ -95,8 +97,7 @@ export const injectFaults = (client: DynamoDBClient, options: FaultOptions): Fau
         after++
         throw afterFault()
       }
-      before++
-      throw beforeFault(before)
+      throw beforeFault(kinds[before++ % kinds.length]!)
     },
     { step: "initialize", priority: "high", name }
   )
