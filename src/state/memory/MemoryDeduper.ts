@@ -1,7 +1,7 @@
 /** The in-memory Deduper: reads the claims a memory Store writes in its commits. */
 import { Effect, Layer } from "effect"
 import { Deduper, type DeduperService } from "../Deduper.js"
-import { type ClaimBook, isClaimed, makeClaimBook } from "./claims.js"
+import { type ClaimBook, claimedIds, makeClaimBook } from "./claims.js"
 
 /**
  * A memory deduper over a claims book; share the book with `MemoryStore.make(book)`.
@@ -15,12 +15,7 @@ export const make = (claims: ClaimBook = makeClaimBook()): DeduperService => ({
   table: "memory",
   claimed: (ids) =>
     Effect.clockWith((clock) =>
-      Effect.sync(() => {
-        const nowMs = clock.unsafeCurrentTimeMillis()
-        const found = new Set<string>()
-        for (const id of ids) if (isClaimed(claims, id, nowMs)) found.add(id)
-        return found as ReadonlySet<string>
-      })
+      Effect.sync((): ReadonlySet<string> => claimedIds(claims, ids, clock.unsafeCurrentTimeMillis()))
     )
 })
 

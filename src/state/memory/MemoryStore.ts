@@ -5,11 +5,11 @@
 import { Effect, Layer, Option } from "effect"
 import { StoreError } from "../../errors.js"
 import type { Monoid } from "../../monoid/Monoid.js"
-import { claimId, type CommitOutcome, type CommitRequest, type Contribution } from "../Commit.js"
+import { type CommitOutcome, type CommitRequest, type Contribution } from "../Commit.js"
 import { type RowKey, rowKeyId } from "../RowKey.js"
 import { compareSequence } from "../sequence.js"
 import { Store, type StoreService } from "../Store.js"
-import { type ClaimBook, isClaimed, makeClaimBook } from "./claims.js"
+import { type ClaimBook, claimTotal, makeClaimBook, rowClaims } from "./claims.js"
 import { faultError, FaultPlan } from "./faults.js"
 
 /** One stored aggregate row. */
@@ -42,6 +42,13 @@ export interface MemoryStoreControl {
 export interface MemoryStore {
   readonly service: StoreService
   readonly control: MemoryStoreControl
+}
+
+interface Selection<V> {
+  readonly fresh: ReadonlyArray<Contribution<V>>
+  readonly already: Array<string>
+  /** The row's claims written by this selection (claims strategy). */
+  readonly claimed: Map<string, number> | undefined
 }
 
 const isExpired = (row: MemoryRow, nowMs: number): boolean => row.ttl !== undefined && row.ttl * 1000 < nowMs
@@ -79,15 +86,16 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
     return row === undefined || isExpired(row, nowMs) ? Option.none() : Option.some(row.value as V)
   }
 
-  // Splits the contributions into those to apply now and the event ids applied before. Claims are
-  // written here, inside the same synchronous section as the write that follows: one atomic step.
+  // Splits the contributions into those to apply now and the event ids applied before. Under
+  // claims it also writes the claims of the fresh ones (so a repeat within the request is seen);
+  // `apply` removes them again if the write then throws: claims and delta land together or not at all.
   const select = <V>(
     request: CommitRequest<V>,
     row: MemoryRow | undefined,
     nowMs: number
-  ): { readonly fresh: ReadonlyArray<Contribution<V>>; readonly already: Array<string> } | StoreError => {
+  ): Selection<V> | StoreError => {
     const { contributions, strategy } = request
-    if (strategy._tag === "AtLeastOnce") return { fresh: contributions, already: [] }
+    if (strategy._tag === "AtLeastOnce") return { fresh: contributions, already: [], claimed: undefined }
     const already: Array<string> = []
     const fresh: Array<Contribution<V>> = []
     if (strategy._tag === "Fenced") {
@@ -97,18 +105,20 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
         if (mark !== undefined && compareSequence(contribution.sequence, mark) <= 0) already.push(contribution.eventId)
         else fresh.push(contribution)
       }
-      return { fresh, already }
+      return { fresh, already, claimed: undefined }
     }
-    const seen = new Set<string>()
+    const { expiries } = rowClaims(claims, request.pipeline, request.key)
+    const expiry = nowMs + strategy.claimTtlSeconds * 1000
     for (const contribution of contributions) {
-      const id = claimId(request.pipeline, contribution.eventId, request.key)
-      if (seen.has(id) || isClaimed(claims, id, nowMs)) already.push(contribution.eventId)
+      const eventId = contribution.eventId
+      const existing = expiries.get(eventId)
+      if (existing !== undefined && existing > nowMs) already.push(eventId)
       else {
-        seen.add(id)
+        expiries.set(eventId, expiry)
         fresh.push(contribution)
       }
     }
-    return { fresh, already }
+    return { fresh, already, claimed: expiries }
   }
 
   const apply = <V>(request: CommitRequest<V>, nowMs: number): CommitOutcome<V> | StoreError => {
@@ -123,23 +133,27 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
     const selected = select(request, row, nowMs)
     if (selected instanceof StoreError) return selected
     const { monoid } = request
-    const { fresh, already } = selected
+    const { already, claimed, fresh } = selected
     if (fresh.length === 0) return { applied: monoid.empty, alreadyApplied: already }
-    let applied = fresh[0]!.value
-    for (let i = 1; i < fresh.length; i++) applied = monoid.combine(applied, fresh[i]!.value)
+    let applied: V
+    let value: V
+    try {
+      applied = fresh[0]!.value
+      for (let i = 1; i < fresh.length; i++) applied = monoid.combine(applied, fresh[i]!.value)
+      value = row === undefined ? applied : monoid.combine(row.value as V, applied)
+    } catch (defect) {
+      if (claimed !== undefined) for (const contribution of fresh) claimed.delete(contribution.eventId)
+      throw defect
+    }
     if (row === undefined) {
-      row = { key: request.key, value: applied, ttl: request.ttl, marks: new Map() }
+      row = { key: request.key, value, ttl: request.ttl, marks: new Map() }
       rows.set(id, row)
     } else {
-      row.value = monoid.combine(row.value as V, applied)
+      row.value = value
       if (request.ttl !== undefined) row.ttl = request.ttl
     }
     const strategy = request.strategy
     if (strategy._tag === "Fenced") row.marks.set(strategy.shardId, fresh[fresh.length - 1]!.sequence!)
-    else if (strategy._tag === "Claims") {
-      const expiry = nowMs + strategy.claimTtlSeconds * 1000
-      for (const contribution of fresh) claims.expiries.set(claimId(request.pipeline, contribution.eventId, request.key), expiry)
-    }
     return { applied, alreadyApplied: already }
   }
 
@@ -179,7 +193,7 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
     commitFaults,
     row: (table, key) => tables.get(table)?.get(rowKeyId(key)),
     rows: (table) => Array.from(tables.get(table)?.values() ?? []),
-    claimCount: () => claims.expiries.size
+    claimCount: () => claimTotal(claims)
   }
   return { service, control }
 }

@@ -1,16 +1,57 @@
 /**
  * The in-memory claims book shared by the memory Store (which writes claims inside its commit)
- * and the memory Deduper (which reads them): claim id -> expiry in epoch ms.
+ * and the memory Deduper (which reads them). Claims are grouped per (pipeline, row) and keyed by
+ * event id, so a commit looks each contribution up without building its full claim id.
  */
-export interface ClaimBook {
+import { claimId } from "../Commit.js"
+import type { RowKey } from "../RowKey.js"
+
+/** The claims of one (pipeline, row): event id -> expiry in epoch ms. */
+export interface RowClaims {
+  readonly pipeline: string
+  readonly key: RowKey
   readonly expiries: Map<string, number>
 }
 
-/** A new, empty claims book. */
-export const makeClaimBook = (): ClaimBook => ({ expiries: new Map() })
+export interface ClaimBook {
+  readonly rows: Map<string, RowClaims>
+}
 
-/** Whether a claim exists and has not expired at `nowMs`. */
-export const isClaimed = (book: ClaimBook, id: string, nowMs: number): boolean => {
-  const expiry = book.expiries.get(id)
-  return expiry !== undefined && expiry > nowMs
+/** A new, empty claims book. */
+export const makeClaimBook = (): ClaimBook => ({ rows: new Map() })
+
+/** The claims of a (pipeline, row), created empty on first use. */
+export const rowClaims = (book: ClaimBook, pipeline: string, key: RowKey): RowClaims => {
+  const id = `${pipeline}\u0000${key.bucket}\u0000${key.entity}`
+  let row = book.rows.get(id)
+  if (row === undefined) {
+    row = { pipeline, key, expiries: new Map() }
+    book.rows.set(id, row)
+  }
+  return row
+}
+
+/**
+ * Which of these claim ids (see `claimId`) exist and have not expired at `nowMs`. It scans the
+ * book, which suits a test double: the processor's commits never call it.
+ */
+export const claimedIds = (book: ClaimBook, ids: ReadonlyArray<string>, nowMs: number): Set<string> => {
+  const wanted = new Set(ids)
+  const found = new Set<string>()
+  if (wanted.size === 0) return found
+  for (const row of book.rows.values()) {
+    for (const [eventId, expiry] of row.expiries) {
+      if (expiry <= nowMs) continue
+      const id = claimId(row.pipeline, eventId, row.key)
+      if (wanted.has(id)) found.add(id)
+    }
+  }
+  return found
+}
+
+/** Claims written so far, expired ones included. */
+export const claimTotal = (book: ClaimBook): number => {
+  let total = 0
+  for (const row of book.rows.values()) total += row.expiries.size
+  return total
 }
