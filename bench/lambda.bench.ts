@@ -21,6 +21,7 @@ import { pipeline } from "../src/pipeline/index.js"
 import { jsonDecoder } from "../src/processor/decoders.js"
 import type { Decoder } from "../src/processor/types.js"
 import * as MemoryState from "../src/state/memory/MemoryState.js"
+import { type BenchResult, formatResult, isMain, median, registerBench } from "./report.js"
 
 const batchSize = 10_000
 const pageCount = 100
@@ -88,8 +89,6 @@ const powertools = (state: ReturnType<typeof makeBaselineState>) => {
       processInParallel: false
     })
 }
-
-const median = (samples: ReadonlyArray<number>) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!
 
 const time = async (run: () => Promise<unknown>) => {
   const start = performance.now()
@@ -171,25 +170,32 @@ const cold = async () => {
   }
 }
 
-/** Runs the whole Lambda bench and prints its figures. */
-export const runLambdaBench = async (): Promise<void> => {
-  console.log(`\n## Lambda handler: ${batchSize}-record batch, ${pageCount} keys, in-memory layers`)
+/** Runs the whole Lambda bench and returns its figures (baseline: the plain loop). */
+export const runLambdaBench = async (): Promise<BenchResult> => {
   const medians = await warm()
-  const plain = medians["plain loop"]
+  const c = await cold()
   const handler = medians["murmur kinesisHandler"]
   const pt = medians["powertools processPartialResponse"]
-  for (const [name, ms] of Object.entries(medians)) {
-    console.log(`${name.padEnd(36)} ${ms.toFixed(2).padStart(8)} ms  ${(ms / plain).toFixed(2)}× plain`)
-  }
-  console.log(`handler / plain loop: ${(handler / plain).toFixed(2)}×`)
-  console.log(`handler / powertools: ${(handler / pt).toFixed(2)}×`)
-  const c = await cold()
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
-  console.log(`bundle (esbuild, minified): deployable DynamoDB handler ${kib(c.deployableBundleBytes)}, in-memory handler ${kib(c.memoryBundleBytes)}`)
-  console.log(
-    `cold init (fresh node, median of ${coldRuns}): import ${c.importMs.toFixed(1)} ms + first 100-record batch ${c.firstBatchMs.toFixed(1)} ms` +
-      ` = ${(c.importMs + c.firstBatchMs).toFixed(1)} ms; whole process incl. node start ${c.processMs.toFixed(0)} ms`
-  )
+  return {
+    title: `Lambda handler: ${batchSize}-record Kinesis batch, ${pageCount} keys, in-memory layers`,
+    baseline: { name: "plain TypeScript loop (base64 + JSON.parse + Set dedup + Map merge)", ms: medians["plain loop"] },
+    figures: [
+      { name: "Powertools processPartialResponse (sequential), same work", ms: pt },
+      { name: "murmur kinesisHandler (jsonDecoder + Schema, fenced dedup)", ms: handler },
+      { name: "murmur kinesisHandler, decoder without Schema", ms: medians["murmur, decoder without Schema"] }
+    ],
+    notes: [
+      `Handler / Powertools: ${(handler / pt).toFixed(2)}×.`,
+      `Bundle (esbuild, minified, AWS SDK included): deployable DynamoDB handler ${kib(c.deployableBundleBytes)}, ` +
+        `in-memory handler ${kib(c.memoryBundleBytes)}.`,
+      `Cold init (fresh node, median of ${coldRuns}): import ${c.importMs.toFixed(1)} ms + first 100-record batch ` +
+        `${c.firstBatchMs.toFixed(1)} ms = ${(c.importMs + c.firstBatchMs).toFixed(1)} ms; ` +
+        `whole process including node start ${c.processMs.toFixed(0)} ms.`
+    ]
+  }
 }
 
-await runLambdaBench()
+registerBench({ name: "lambda", run: runLambdaBench })
+
+if (isMain(import.meta.url)) console.log(formatResult(await runLambdaBench()).join("\n"))
