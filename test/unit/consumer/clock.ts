@@ -15,7 +15,9 @@ export const driveClock = <A, E, R>(
       const done = yield* Fiber.poll(fiber)
       if (Option.isSome(done)) return Option.some(yield* Fiber.join(fiber))
       if (options.until?.() === true) {
-        yield* Fiber.interrupt(fiber)
+        // An uninterruptible commit may be sleeping on the TestClock: keep it moving while it ends.
+        const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+        while (Option.isNone(yield* Fiber.poll(interrupting))) yield* TestClock.adjust(Duration.millis(options.stepMs ?? 50))
         return Option.none()
       }
       yield* TestClock.adjust(Duration.millis(options.stepMs ?? 50))
