@@ -260,5 +260,5 @@ describe("kinesisHandler against kinesalite and DynamoDB Local", () => {
     const expected = expectedCounts(event)
     expect([...expected.values()].reduce((a, b) => a + b, 0)).toBe(10_000)
     expect(await storedCounts(f.table, expected)).toEqual(expected)
-  })
+  }, 180_000)
 })
