@@ -120,7 +120,7 @@ const fixture = async (delivery: DeliveryStrategy = "auto") => {
   const read = (atSequenceNumber?: string): Promise<Array<_Record>> =>
     readShard(kinesis, name, source.shardId, atSequenceNumber === undefined ? {} : { atSequenceNumber })
   const eventOf = (records: ReadonlyArray<_Record>): KinesisStreamEvent => kinesisEventFrom(records, source)
-  return { table, handler, put, read, eventOf }
+  return { table, views, handler, put, read, eventOf }
 }
 
 const context = (remaining = 60_000) => ({ getRemainingTimeInMillis: () => remaining }) as never
@@ -169,6 +169,33 @@ describe("kinesisHandler against kinesalite and DynamoDB Local", () => {
     expect(event.Records).toHaveLength(6)
     expect(event.Records[0]!.eventID).toMatch(/^shardId-000000000000:\d+$/)
     expect(reported(await f.handler()(event, context()))).toEqual([])
+    const expected = expectedCounts(event)
+    expect(await storedCounts(f.table, expected)).toEqual(expected)
+  })
+
+  it("builds its default DynamoDB layer from environment variables", async () => {
+    const f = await fixture()
+    await f.put(views(["env", "env", "other"]))
+    const event = f.eventOf(await f.read())
+    const names = ["MURMUR_DYNAMODB_ENDPOINT", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "MURMUR_CLAIMS_TABLE"]
+    const saved = names.map((name) => [name, process.env[name]] as const)
+    Object.assign(process.env, {
+      MURMUR_DYNAMODB_ENDPOINT: inject("dynamodbEndpoint"),
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      MURMUR_CLAIMS_TABLE: claimsTable
+    })
+    try {
+      const handler = kinesisHandler(f.views, decoder)
+      handlers.push(handler)
+      expect(reported(await handler(event, context()))).toEqual([])
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
+    }
     const expected = expectedCounts(event)
     expect(await storedCounts(f.table, expected)).toEqual(expected)
   })
