@@ -12,7 +12,7 @@ export class InvalidPipeline extends Data.TaggedError("InvalidPipeline")<{
 
 /** A record's bytes could not be turned into an event (bad base64, JSON, schema, size, key). */
 export class DecodeError extends Data.TaggedError("DecodeError")<{
-  readonly reason: "empty" | "too-large" | "json" | "schema" | "custom" | "key"
+  readonly reason: "empty" | "too-large" | "base64" | "json" | "schema" | "custom" | "key"
   readonly message: string
   readonly cause?: unknown
 }> {}

@@ -10,6 +10,6 @@ import { isInvalidBase64Payload } from "./records.js"
 export const guardBase64 = <E>(decoder: Decoder<E>): Decoder<E> => ({
   decode: (data) =>
     isInvalidBase64Payload(data)
-      ? Either.left(new DecodeError({ reason: "custom", message: "record data is not valid base64" }))
+      ? Either.left(new DecodeError({ reason: "base64", message: "record data is not valid base64" }))
       : decoder.decode(data)
 })

@@ -166,7 +166,7 @@ describe("kinesisHandler", () => {
     expect(totals(state)).toEqual({ home: 2 })
     expect(seen.map(([raw, sequence, partitionKey, error]) => [raw, sequence, partitionKey, error.reason])).toEqual([
       ["{not json", sequenceOf(2), "pk-2", "json"],
-      ["%%% not base64 %%%", sequenceOf(3), "pk-3", "custom"],
+      ["%%% not base64 %%%", sequenceOf(3), "pk-3", "base64"],
       [JSON.stringify({ page: 42 }), sequenceOf(4), "pk-4", "schema"]
     ])
     expect(seen[1]![3].message).toMatch(/base64/)
