@@ -20,7 +20,7 @@ export const kinesaliteClient = (endpoint: string): KinesisClient =>
     region: "us-east-1",
     credentials: localCredentials,
     // AT_TIMESTAMP on an empty shard hangs in kinesalite: a timeout turns that into an error.
-    requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, connectionTimeout: 5_000 })
+    requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, connectionTimeout: 5_000, throwOnRequestTimeout: true })
   })
 
 /** Starts kinesalite in this process on a free 127.0.0.1 port, with instant stream operations. */

@@ -44,7 +44,7 @@ export const KinesisClientLive = (options: KinesisClientOptions = {}): Layer.Lay
           new KinesisClient({
             region,
             ...(endpoint !== undefined ? { endpoint } : {}),
-            requestHandler: new NodeHttpHandler({ requestTimeout: options.requestTimeoutMs ?? 10_000, connectionTimeout: 5_000 })
+            requestHandler: new NodeHttpHandler({ requestTimeout: options.requestTimeoutMs ?? 10_000, connectionTimeout: 5_000, throwOnRequestTimeout: true })
           })
         ),
         (client) => Effect.sync(() => client.destroy())

@@ -22,7 +22,9 @@ export const makeDynamoClient = (config: Omit<DynamoStateConfig, "client">): Dyn
     maxAttempts: Math.max(1, config.sdkMaxAttempts ?? 1),
     requestHandler: new NodeHttpHandler({
       requestTimeout: config.requestTimeoutMs ?? 5_000,
-      connectionTimeout: 1_000
+      connectionTimeout: 1_000,
+      // Without it the SDK only warns when the timeout passes, and a hung call hangs the batch.
+      throwOnRequestTimeout: true
     })
   })
 
