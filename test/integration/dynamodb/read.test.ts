@@ -1,4 +1,4 @@
-import { PutItemCommand } from "@aws-sdk/client-dynamodb"
+import { type BatchGetItemCommandOutput, PutItemCommand } from "@aws-sdk/client-dynamodb"
 import { Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { set, setOf, sum } from "../../../src/monoid/index.js"
@@ -50,6 +50,36 @@ describe("DynamoDB store reads", () => {
     })
     // 167 distinct keys → 2 BatchGetItem calls.
     expect(counter.byCommand().get("BatchGetItemCommand")).toBe(2)
+  })
+
+  it("getMany asks again for UnprocessedKeys until every key is answered", async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => ({ entity: `unprocessed-${i}`, bucket: 0 }))
+    await Promise.all(keys.map((key, i) => run(store.commit(add(key, i)))))
+    // DynamoDB's answer to throttling, imitated: the first two answers hold back half their items.
+    const throttled = localClient()
+    let heldBack = 0
+    throttled.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args)
+        const output = result.output as BatchGetItemCommandOutput
+        const items = output.Responses?.[table]
+        if (items !== undefined && heldBack < 2 && items.length > 1) {
+          heldBack++
+          const kept = items.slice(0, Math.ceil(items.length / 2))
+          const withheld = items.slice(kept.length).map((item) => ({ pk: item["pk"]!, sk: item["sk"]! }))
+          output.Responses = { [table]: kept }
+          output.UnprocessedKeys = { [table]: { Keys: withheld } }
+        }
+        return result
+      },
+      { step: "initialize", name: "holdBack" }
+    )
+    const counter = countRequests(throttled)
+    const values = await run(makeDynamoStore(throttled).getMany(table, sum, keys))
+    throttled.destroy()
+    expect(values).toEqual(keys.map((_, i) => Option.some(i)))
+    expect(heldBack).toBe(2)
+    expect(counter.byCommand().get("BatchGetItemCommand")).toBe(3)
   })
 
   it("getMany of nothing sends nothing", async () => {
