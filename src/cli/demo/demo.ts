@@ -1,0 +1,204 @@
+/**
+ * `murmur demo`: kinesalite and DynamoDB Local in this process, a seeded page-view stream on 4
+ * shards, the polling consumer and the Lambda handler aggregating it side by side into one
+ * table, live progress, a verified report, then the query HTTP API until Ctrl-C.
+ *
+ * The split: the consumer runs the hourly pipeline (`page-views`) over all shards, the Lambda
+ * path runs the all-time pipeline (`page-views-all-time`) over all shards, so each driver's
+ * totals can be checked on their own against the produced events.
+ */
+import { Console, Duration, Effect, Fiber, Layer, Schedule, SubscriptionRef } from "effect"
+import { DemoFailed } from "../../errors.js"
+import { makeKinesisHandler } from "../../kinesis/lambda/handler.js"
+import { KinesisApiLive, kinesisClientLayer } from "../../kinesis/consumer/KinesisApi.js"
+import { makeProgress } from "../../kinesis/consumer/progress.js"
+import { runConsumer } from "../../kinesis/consumer/runConsumer.js"
+import { serveQuery } from "../../query/http/server.js"
+import { defaultDemoEvents, defaultDemoPort } from "../args.js"
+import { startKinesalite } from "../embedded/kinesalite.js"
+import { runLambdaPath } from "../embedded/lambdaPath.js"
+import { defaultSeed, generatePageViews } from "./generate.js"
+import { demoPipelines, pageViewDecoder } from "./pageViews.js"
+import { produce, createStream } from "./produce.js"
+import { driverTotals, formatCount, progressLine, type ProgressSample } from "./progressLine.js"
+import { report } from "./report.js"
+import { demoState } from "./state.js"
+
+/** Options of `demo`; all optional. */
+export interface DemoOptions {
+  /** Valid page views to produce. Default 50,000. */
+  readonly events?: number
+  /** Serve the query HTTP API after the report, until interrupted. Default true. */
+  readonly serve?: boolean
+  /** Port of the query HTTP API on 127.0.0.1. Default 8787; 0 picks a free one. */
+  readonly port?: number
+  /** Use the in-memory store even when Java is present. */
+  readonly memory?: boolean
+  /** Use this DynamoDB endpoint instead of starting DynamoDB Local. */
+  readonly dynamodbEndpoint?: string
+  /** Appended to the table, stream and consumer names (to share a DynamoDB with others). */
+  readonly nameSuffix?: string
+  /** Seed of the generated events. */
+  readonly seed?: number
+  /** Where lines go. Default `Console.log`. */
+  readonly say?: (line: string) => Effect.Effect<void>
+  /** Between progress lines. Default 1 s. */
+  readonly progressInterval?: Duration.DurationInput
+  /** How long the drivers may take to catch up after the last put. Default 60 s + 1 s per 1,000 events. */
+  readonly catchUpDeadline?: Duration.DurationInput
+}
+
+/** What a finished (non-serving) demo run returns. */
+export interface DemoSummary {
+  readonly produced: number
+  readonly malformed: number
+  readonly backend: "memory" | "dynamodb"
+  /** Decode errors each driver reported. */
+  readonly decodeErrors: { readonly consumer: number; readonly lambda: number }
+}
+
+/** Shards of the demo stream. */
+export const demoShards = 4
+
+/**
+ * Runs the demo. Without `serve: false` it serves the query API until interrupted (Ctrl-C under
+ * `NodeRuntime.runMain`), then stops the drivers and servers: every resource is scoped.
+ *
+ * @example
+ * const summary = yield* demo({ events: 2_000, serve: false, memory: true })
+ */
+export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, DemoFailed> =>
+  Effect.scoped(Effect.gen(function*() {
+    const say = options.say ?? ((line: string) => Console.log(line))
+    const suffix = options.nameSuffix ?? ""
+    const valid = options.events ?? defaultDemoEvents
+    const names = {
+      stream: `murmur-demo-page-views${suffix}`,
+      aggregates: `murmur-demo-aggregates${suffix}`,
+      checkpoints: `murmur-demo-checkpoints${suffix}`,
+      app: `murmur-demo${suffix}`
+    }
+
+    yield* say(`Murmur demo: ${formatCount(valid)} page views on a ${demoShards}-shard stream, two drivers, one table`)
+    const state = yield* demoState({
+      memory: options.memory ?? false,
+      dynamodbEndpoint: options.dynamodbEndpoint,
+      aggregatesTable: names.aggregates,
+      checkpointsTable: names.checkpoints
+    })
+    yield* say(state.description)
+    const kinesis = yield* startKinesalite
+    yield* createStream(kinesis.client, names.stream, demoShards)
+    yield* say(`stream: ${names.stream} (${demoShards} shards) on kinesalite at ${kinesis.endpoint}`)
+
+    const startMs = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    const events = yield* generatePageViews(valid, options.seed ?? defaultSeed, startMs)
+    const total = events.records.length
+    const pipelines = demoPipelines(names.aggregates)
+    const services = Layer.succeedContext(state.context)
+    const kinesisApi = KinesisApiLive.pipe(Layer.provide(kinesisClientLayer(kinesis.client)))
+    const decodeErrors = { consumer: 0, lambda: 0 }
+
+    // Driver 1: the polling consumer, hourly pipeline, every shard.
+    const consumerProgress = yield* makeProgress
+    yield* runConsumer(pipelines.hourly, pageViewDecoder, {
+      app: names.app,
+      stream: names.stream,
+      startingPosition: "TRIM_HORIZON",
+      pollIntervalMs: 250,
+      progress: consumerProgress,
+      onDecodeError: (record, error) =>
+        Effect.suspend(() => {
+          decodeErrors.consumer++
+          return say(`  consumer: malformed record ${record.sequence ?? record.eventId} skipped and reported (${error.reason}: ${error.message.split("\n")[0]})`)
+        })
+    }).pipe(Effect.provide(Layer.merge(services, kinesisApi)), Effect.forkScoped)
+
+    // Driver 2: the Lambda handler, all-time pipeline, fed as the event-source mapping feeds it.
+    const lambdaProgress = yield* makeProgress
+    const handler = yield* Effect.acquireRelease(
+      makeKinesisHandler(pipelines.allTime, pageViewDecoder, {
+        layer: services,
+        onDecodeError: (_raw, sequenceNumber, _partitionKey, error) => {
+          decodeErrors.lambda++
+          return Effect.runPromise(say(`  lambda:   malformed record ${sequenceNumber} skipped and reported (${error.reason}: ${error.message.split("\n")[0]})`))
+        }
+      }).pipe(Effect.mapError((cause) => new DemoFailed({ reason: "server", message: cause.message, cause }))),
+      (handler) => Effect.promise(() => handler.dispose())
+    )
+    yield* runLambdaPath(handler, { stream: names.stream, batchSize: 1_000, pollIntervalMs: 250, progress: lambdaProgress }).pipe(
+      Effect.provide(kinesisApi),
+      Effect.forkScoped
+    )
+
+    // Live progress, once a second while producing and catching up.
+    let produced = 0
+    const sample = Effect.gen(function*() {
+      const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+      return {
+        elapsedMs: now - startMs,
+        produced,
+        total,
+        consumer: driverTotals(yield* SubscriptionRef.get(consumerProgress)),
+        lambda: driverTotals(yield* SubscriptionRef.get(lambdaProgress))
+      } satisfies ProgressSample
+    })
+    let previous = yield* sample
+    const printProgress = Effect.flatMap(sample, (current) => {
+      const line = progressLine(current, previous)
+      previous = current
+      return say(line)
+    })
+    const printer = yield* printProgress.pipe(
+      Effect.delay(options.progressInterval ?? "1 second"),
+      Effect.forever,
+      Effect.forkScoped
+    )
+
+    yield* produce(kinesis.client, names.stream, events.records, (count) => Effect.sync(() => { produced += count }))
+    const deadline = options.catchUpDeadline ?? Duration.millis(60_000 + valid)
+    yield* sample.pipe(
+      Effect.repeat({
+        schedule: Schedule.spaced("100 millis"),
+        until: (s) => s.consumer.records >= total && s.lambda.records >= total
+      }),
+      Effect.timeoutFail({
+        duration: deadline,
+        onTimeout: () => new DemoFailed({ reason: "timeout", message: `the drivers did not catch up within ${Duration.format(Duration.decode(deadline))}` })
+      })
+    )
+    yield* Fiber.interrupt(printer)
+    yield* printProgress
+    yield* say(
+      `caught up: both drivers read all ${formatCount(total)} records; decode errors reported: ` +
+        `consumer ${decodeErrors.consumer}, lambda ${decodeErrors.lambda} (${events.malformed} malformed records produced)`
+    )
+
+    const nowMs = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    yield* report(pipelines, events, startMs, nowMs, say).pipe(
+      Effect.catchTags({
+        StoreError: (cause) => Effect.fail(new DemoFailed({ reason: "server", message: `reading back failed: ${cause.message}`, cause })),
+        InvalidKey: (cause) => Effect.die(cause),
+        RangeTooLarge: (cause) => Effect.die(cause),
+        WindowRequired: (cause) => Effect.die(cause),
+        NotWindowed: (cause) => Effect.die(cause),
+        InvalidRange: (cause) => Effect.die(cause)
+      }),
+      Effect.provide(services)
+    )
+    const summary: DemoSummary = { produced: events.valid, malformed: events.malformed, backend: state.backend, decodeErrors: { ...decodeErrors } }
+    if (options.serve === false) return summary
+
+    const server = yield* serveQuery({ pipelines: [pipelines.hourly, pipelines.allTime], port: options.port ?? defaultDemoPort }).pipe(
+      Effect.provide(services),
+      Effect.mapError((cause) => new DemoFailed({ reason: "server", message: `the query API could not start: ${cause.message}`, cause }))
+    )
+    yield* say("")
+    yield* say(`Query API on ${server.url} (Swagger UI: ${server.url}/docs). Try:`)
+    yield* say(`  curl '${server.url}/pipelines'`)
+    yield* say(`  curl '${server.url}/pipelines/page-views-all-time/values?key=page:/&key=page:/pricing'`)
+    yield* say(`  curl '${server.url}/pipelines/page-views/window?key=country:US&key=country:DE&last=1%20hour'`)
+    yield* say(`  curl '${server.url}/pipelines/page-views/range?key=page:/docs&start=${new Date(startMs).toISOString()}&end=${new Date(nowMs).toISOString()}'`)
+    yield* say("The drivers keep running; press Ctrl-C to stop.")
+    return yield* Effect.never
+  }))

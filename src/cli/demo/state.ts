@@ -1,0 +1,74 @@
+/**
+ * Where the demo keeps its aggregates: DynamoDB Local when Java is present (started here, or an
+ * endpoint given by the caller), else the in-memory store, which both drivers then share.
+ */
+import { Context, Effect, Layer, type Scope } from "effect"
+import { DemoFailed } from "../../errors.js"
+import { layerNoop } from "../../metrics/noop.js"
+import type { Metrics } from "../../metrics/Metrics.js"
+import type { Checkpoints } from "../../state/Checkpoints.js"
+import { DynamoState } from "../../state/dynamodb/DynamoState.js"
+import { createTables } from "../../state/dynamodb/tables.js"
+import * as MemoryState from "../../state/memory/MemoryState.js"
+import type { Store } from "../../state/Store.js"
+import { localDynamoClient, startDynamoDbLocal } from "../embedded/dynamodbLocal.js"
+import { javaAvailable } from "../embedded/java.js"
+
+/** The services both drivers and the queries run with. */
+export type DemoServices = Store | Checkpoints | Metrics
+
+/** What `demoState` chose and built. */
+export interface DemoState {
+  readonly context: Context.Context<DemoServices>
+  /** One line saying where the aggregates live, for the demo's output. */
+  readonly description: string
+  readonly backend: "memory" | "dynamodb"
+}
+
+/** How `demoState` chooses. */
+export interface DemoStateOptions {
+  /** Use the in-memory store whatever is installed. */
+  readonly memory: boolean
+  /** Use this DynamoDB (e.g. a DynamoDB Local already running) instead of starting one. */
+  readonly dynamodbEndpoint?: string | undefined
+  readonly aggregatesTable: string
+  readonly checkpointsTable: string
+}
+
+const memory = (description: string): Effect.Effect<DemoState, never, Scope.Scope> =>
+  Effect.map(Layer.build(Layer.merge(MemoryState.make().layer, layerNoop)), (context) => ({
+    context,
+    description,
+    backend: "memory" as const
+  }))
+
+const dynamo = (endpoint: string, options: DemoStateOptions, description: string) =>
+  Effect.gen(function*() {
+    const client = yield* Effect.acquireRelease(Effect.sync(() => localDynamoClient(endpoint)), (client) => Effect.sync(() => client.destroy()))
+    yield* createTables({ client, aggregates: [options.aggregatesTable], checkpointsTable: options.checkpointsTable }).pipe(
+      Effect.mapError((cause) => new DemoFailed({ reason: "server", message: `could not create the tables: ${cause.message}`, cause }))
+    )
+    const layer = Layer.merge(DynamoState.layer({ client, checkpointsTable: options.checkpointsTable }), layerNoop)
+    const context = yield* Layer.build(layer)
+    return { context, description, backend: "dynamodb" as const } satisfies DemoState
+  })
+
+/**
+ * Builds the demo's state services for the life of the scope (a DynamoDB Local started here is
+ * killed when it closes).
+ *
+ * @example
+ * const state = yield* demoState({ memory: false, aggregatesTable: "murmur-demo", checkpointsTable: "murmur-demo-checkpoints" })
+ */
+export const demoState = (options: DemoStateOptions): Effect.Effect<DemoState, DemoFailed, Scope.Scope> =>
+  Effect.gen(function*() {
+    if (options.memory) return yield* memory("store: in memory (--memory)")
+    if (options.dynamodbEndpoint !== undefined) {
+      return yield* dynamo(options.dynamodbEndpoint, options, `store: DynamoDB at ${options.dynamodbEndpoint}`)
+    }
+    if (!(yield* javaAvailable)) {
+      return yield* memory("store: in memory — Java was not found (`java -version` failed), so DynamoDB Local cannot run")
+    }
+    const endpoint = yield* startDynamoDbLocal
+    return yield* dynamo(endpoint, options, `store: DynamoDB Local (in memory, JVM started here) at ${endpoint}`)
+  })

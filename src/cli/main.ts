@@ -1,0 +1,47 @@
+/**
+ * The `murmur` command line: `demo`, `run <module>`, `help`. Run it with `tsx src/cli/main.ts`.
+ * SIGINT/SIGTERM interrupt the program through `NodeRuntime.runMain`, which closes every scoped
+ * resource (consumers, servers, DynamoDB Local's JVM) before the process exits.
+ */
+import { NodeRuntime } from "@effect/platform-node"
+import { Cause, Console, Effect, Exit, Option } from "effect"
+import { parseArgs, usage } from "./args.js"
+import { demo } from "./demo/demo.js"
+import { runPipeline } from "./run.js"
+
+/** Exit status: 2 for a command line that does not parse, 1 for any other failure. */
+const exitCode = (exit: Exit.Exit<unknown, unknown>): number => {
+  if (Exit.isSuccess(exit) || Cause.isInterruptedOnly(exit.cause)) return 0
+  const failure = Cause.failureOption(exit.cause)
+  return Option.exists(failure, (error) => (error as { _tag?: string })?._tag === "InvalidArguments") ? 2 : 1
+}
+
+const describe = (error: unknown): string =>
+  typeof error === "object" && error !== null && "_tag" in error && "message" in error
+    ? `${String(error._tag)}: ${String(error.message)}`
+    : String(error)
+
+/** Parses `argv` (without node and the script) and runs the command. */
+export const main = (argv: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const command = yield* parseArgs(argv)
+    switch (command._tag) {
+      case "Help":
+        return yield* Console.log(usage)
+      case "Demo":
+        yield* demo({ events: command.events, serve: command.serve, memory: command.memory, port: command.port })
+        return
+      case "Run":
+        return yield* runPipeline(command)
+    }
+  }).pipe(
+    Effect.tapError((error) =>
+      error._tag === "InvalidArguments" ? Console.error(`${error.message}\n\n${error.usage}`) : Console.error(`murmur: ${describe(error)}`)
+    ),
+    Effect.tapDefect((defect) => Console.error(`murmur: unexpected failure: ${Cause.pretty(Cause.die(defect))}`))
+  )
+
+NodeRuntime.runMain(main(process.argv.slice(2)), {
+  disableErrorReporting: true,
+  teardown: (exit, onExit) => onExit(exitCode(exit))
+})

@@ -1,0 +1,67 @@
+import { Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { defaultDemoEvents, defaultDemoPort, parseArgs, usage } from "../../../src/cli/args.js"
+
+const parsed = (argv: ReadonlyArray<string>) => Either.getOrThrow(parseArgs(argv))
+
+const error = (argv: ReadonlyArray<string>) => {
+  const result = parseArgs(argv)
+  if (Either.isRight(result)) throw new Error(`expected ${argv.join(" ")} to be rejected`)
+  return result.left
+}
+
+describe("parseArgs", () => {
+  it("shows help without a command, and for help, --help and -h", () => {
+    for (const argv of [[], ["help"], ["--help"], ["-h"]]) expect(parsed(argv)).toEqual({ _tag: "Help" })
+  })
+
+  it("gives the demo its defaults", () => {
+    expect(parsed(["demo"])).toEqual({ _tag: "Demo", events: defaultDemoEvents, serve: true, memory: false, port: defaultDemoPort })
+  })
+
+  it("reads every demo option, spaced or with =", () => {
+    expect(parsed(["demo", "--events", "2000", "--no-serve", "--memory", "--port=9000"])).toEqual({
+      _tag: "Demo",
+      events: 2000,
+      serve: false,
+      memory: true,
+      port: 9000
+    })
+    expect(parsed(["demo", "--events=50_000"])).toMatchObject({ events: 50_000 })
+  })
+
+  it("rejects bad demo numbers with a typed error carrying the usage", () => {
+    for (const argv of [["demo", "--events"], ["demo", "--events", "0"], ["demo", "--events", "1.5"], ["demo", "--events", "many"], ["demo", "--port", "70000"], ["demo", "--events", "--memory"]]) {
+      const failure = error(argv)
+      expect(failure._tag).toBe("InvalidArguments")
+      expect(failure.usage).toBe(usage)
+    }
+    expect(error(["demo", "--events", "x"]).message).toContain("--events must be a whole number")
+  })
+
+  it("rejects unknown demo options and values on flags that take none", () => {
+    expect(error(["demo", "--fast"]).message).toBe('demo: unknown option "--fast"')
+    expect(error(["demo", "--memory=yes"]).message).toBe("--memory takes no value")
+  })
+
+  it("parses run with its driver and flags", () => {
+    expect(parsed(["run", "./pipeline.ts"])).toEqual({ _tag: "Run", module: "./pipeline.ts", driver: "consumer", createTables: false })
+    expect(parsed(["run", "--lambda-local", "p.ts", "--create-tables"])).toEqual({
+      _tag: "Run",
+      module: "p.ts",
+      driver: "lambda-local",
+      createTables: true
+    })
+  })
+
+  it("rejects run without a module, with two modules, or with both drivers", () => {
+    expect(error(["run"]).message).toContain("give the path of a pipeline module")
+    expect(error(["run", "a.ts", "b.ts"]).message).toContain("one module only")
+    expect(error(["run", "a.ts", "--consumer", "--lambda-local"]).message).toContain("not both")
+    expect(error(["run", "a.ts", "--fast"]).message).toBe('run: unknown option "--fast"')
+  })
+
+  it("rejects an unknown command", () => {
+    expect(error(["deploy"]).message).toBe('unknown command "deploy"')
+  })
+})
