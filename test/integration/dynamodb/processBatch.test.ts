@@ -1,4 +1,4 @@
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { layerNoop } from "../../../src/metrics/index.js"
 import { count, set, setOf, type StringSet } from "../../../src/monoid/index.js"
@@ -17,10 +17,9 @@ const claimsTable = "murmur-ddb-process-claims"
 const client = localClient()
 const live = Layer.merge(DynamoState.layer({ client, claimsTable }), layerNoop)
 
-interface View {
-  readonly page: string
-  readonly user: string
-}
+const View = Schema.Struct({ page: Schema.String, user: Schema.String })
+type View = typeof View.Type
+const decoder = jsonDecoder(View)
 
 const encoder = new TextEncoder()
 const records: ReadonlyArray<SourceRecord> = Array.from({ length: 3_000 }, (_, i) => ({
@@ -46,7 +45,7 @@ afterAll(() => client.destroy())
 describe("processBatch on DynamoDB", () => {
   it("counts a shard's batch exactly once through faults and redelivery (fenced, one write per key)", async () => {
     const counter = countRequests(client)
-    const first = await run(processBatch(views, jsonDecoder(), records, { shardId: "shardId-0" }).pipe(Effect.provide(live)))
+    const first = await run(processBatch(views, decoder, records, { shardId: "shardId-0" }).pipe(Effect.provide(live)))
     counter.remove()
     expect(first.outcomes.every((o) => o._tag === "Succeeded")).toBe(true)
     expect(counter.writes()).toBe(30)
@@ -58,7 +57,7 @@ describe("processBatch on DynamoDB", () => {
     while (start < records.length && deliveries < 30) {
       deliveries++
       const result = await run(
-        processBatch(views, jsonDecoder(), records.slice(start), { shardId: "shardId-0", retry: { baseMs: 1, capMs: 5 } })
+        processBatch(views, decoder, records.slice(start), { shardId: "shardId-0", retry: { baseMs: 1, capMs: 5 } })
           .pipe(Effect.provide(live))
       )
       const failed = result.outcomes.findIndex((o) => o._tag === "Failed" || o._tag === "NotAttempted")
@@ -78,8 +77,8 @@ describe("processBatch on DynamoDB", () => {
   it("claims pipeline: a whole redelivery is all duplicates", async () => {
     // Sets do not coalesce: one claims transaction (after one read) per record.
     const batch = records.slice(0, 150)
-    const first = await run(processBatch(users, jsonDecoder(), batch).pipe(Effect.provide(live)))
-    const again = await run(processBatch(users, jsonDecoder(), batch).pipe(Effect.provide(live)))
+    const first = await run(processBatch(users, decoder, batch).pipe(Effect.provide(live)))
+    const again = await run(processBatch(users, decoder, batch).pipe(Effect.provide(live)))
     expect(first.outcomes.every((o) => o._tag === "Succeeded")).toBe(true)
     expect(again.outcomes.every((o) => o._tag === "Duplicate")).toBe(true)
     const members = await run(Effect.flatMap(Store, (store) => store.get(table, set, { entity: "users-of-page-0", bucket: 0 })).pipe(
