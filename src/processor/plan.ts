@@ -13,10 +13,14 @@ import type { Decoder, SourceRecord } from "./types.js"
 /** DynamoDB's limit on a partition key value. */
 export const maxKeyBytes = 2048
 
-/** One store commit: contributions to one row, with the index of the record behind each. */
+/** A contribution that knows the index of its record in the batch. */
+export interface IndexedContribution<V> extends Contribution<V> {
+  readonly index: number
+}
+
+/** One store commit: contributions to one row, in record order. */
 export interface CommitUnit<V> {
-  readonly contributions: Array<Contribution<V>>
-  readonly records: Array<number>
+  readonly contributions: Array<IndexedContribution<V>>
 }
 
 /** Every commit unit of one row, in record order; a row's units run one after another. */
@@ -84,18 +88,23 @@ export const planBatch = <E, V>(
   const byBucket = new Map<number, Map<string, RowPlan<V>>>()
   const { window, keysOf, valueOf, eventTime } = pipeline
 
+  // Consecutive records usually share a bucket: remember the last one's map.
+  let lastBucket = Number.NaN
+  let lastEntities: Map<string, RowPlan<V>> = new Map()
   const rowFor = (bucket: number, entity: string): RowPlan<V> => {
-    let entities = byBucket.get(bucket)
-    if (entities === undefined) {
-      entities = new Map()
+    let entities = lastEntities
+    if (bucket !== lastBucket) {
+      entities = byBucket.get(bucket) ?? new Map()
       byBucket.set(bucket, entities)
+      lastBucket = bucket
+      lastEntities = entities
     }
     let row = entities.get(entity)
     if (row === undefined) {
       row = {
         key: { entity, bucket },
         ttl: window === undefined ? undefined : ttlSeconds(window, bucket),
-        units: coalesce ? [{ contributions: [], records: [] }] : []
+        units: coalesce ? [{ contributions: [] }] : []
       }
       entities.set(entity, row)
       rows.push(row)
@@ -160,15 +169,12 @@ export const planBatch = <E, V>(
       }
       bucket = bucketId(window, time)
     }
-    const contribution: Contribution<V> = { eventId: record.eventId, sequence: record.sequence, value }
+    const contribution: IndexedContribution<V> = { eventId: record.eventId, sequence: record.sequence, value, index }
     contributionCounts[index] = keys.length
     for (let k = 0; k < keys.length; k++) {
       const row = rowFor(bucket, keys[k]!)
-      if (coalesce) {
-        const unit = row.units[0]!
-        unit.contributions.push(contribution)
-        unit.records.push(index)
-      } else row.units.push({ contributions: [contribution], records: [index] })
+      if (coalesce) row.units[0]!.contributions.push(contribution)
+      else row.units.push({ contributions: [contribution] })
     }
   }
   return { rows, rejected, contributionCounts }

@@ -60,16 +60,16 @@ class BatchRun<E, V> {
 
   mayStart(unit: CommitUnit<V>): boolean {
     if (this.shouldStop !== undefined && this.shouldStop()) return false
-    return !this.inOrder || unit.records[0]! < this.firstFailed
+    return !this.inOrder || unit.contributions[0]!.index < this.firstFailed
   }
 
   skip(units: ReadonlyArray<CommitUnit<V>>, from: number): void {
-    for (let u = from; u < units.length; u++) for (const index of units[u]!.records) this.skipped[index] = 1
+    for (let u = from; u < units.length; u++) for (const { index } of units[u]!.contributions) this.skipped[index] = 1
   }
 
   fail(unit: CommitUnit<V>, error: RecordError): void {
     this.deadLetters++
-    for (const index of unit.records) {
+    for (const { index } of unit.contributions) {
       if (this.failures[index] === undefined) this.failures[index] = error
       if (index < this.firstFailed) this.firstFailed = index
     }
@@ -77,10 +77,7 @@ class BatchRun<E, V> {
 
   markDuplicates(unit: CommitUnit<V>, alreadyApplied: ReadonlyArray<string>): void {
     const ids = new Set(alreadyApplied)
-    const { contributions, records } = unit
-    for (let c = 0; c < contributions.length; c++) {
-      if (ids.has(contributions[c]!.eventId)) this.duplicates[records[c]!]!++
-    }
+    for (const { eventId, index } of unit.contributions) if (ids.has(eventId)) this.duplicates[index]!++
   }
 
   commit(row: RowPlan<V>, unit: CommitUnit<V>): Effect.Effect<boolean> {

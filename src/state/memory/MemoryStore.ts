@@ -9,7 +9,7 @@ import { type CommitOutcome, type CommitRequest, type Contribution } from "../Co
 import { type RowKey, rowKeyId } from "../RowKey.js"
 import { compareSequence } from "../sequence.js"
 import { Store, type StoreService } from "../Store.js"
-import { type ClaimBook, claimTotal, makeClaimBook, rowClaims } from "./claims.js"
+import { bookTime, type ClaimBook, claimExpiry, claimTotal, makeClaimBook, rowClaims } from "./claims.js"
 import { faultError, FaultPlan } from "./faults.js"
 
 /** One stored aggregate row. */
@@ -97,8 +97,8 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
     const { contributions, strategy } = request
     if (strategy._tag === "AtLeastOnce") return { fresh: contributions, already: [], claimed: undefined }
     const already: Array<string> = []
-    const fresh: Array<Contribution<V>> = []
     if (strategy._tag === "Fenced") {
+      const fresh: Array<Contribution<V>> = []
       const mark = row?.marks.get(strategy.shardId)
       for (const contribution of contributions) {
         if (contribution.sequence === undefined) return fencedNeedsSequence
@@ -108,17 +108,23 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
       return { fresh, already, claimed: undefined }
     }
     const { expiries } = rowClaims(claims, request.pipeline, request.key)
-    const expiry = nowMs + strategy.claimTtlSeconds * 1000
-    for (const contribution of contributions) {
+    const now = bookTime(claims, nowMs)
+    const expiry = claimExpiry(claims, nowMs, strategy.claimTtlSeconds)
+    // `fresh` stays the input until the first contribution found applied (the common case: none).
+    let freshOnes: Array<Contribution<V>> | undefined
+    for (let i = 0; i < contributions.length; i++) {
+      const contribution = contributions[i]!
       const eventId = contribution.eventId
       const existing = expiries.get(eventId)
-      if (existing !== undefined && existing > nowMs) already.push(eventId)
-      else {
+      if (existing !== undefined && existing > now) {
+        if (freshOnes === undefined) freshOnes = contributions.slice(0, i)
+        already.push(eventId)
+      } else {
         expiries.set(eventId, expiry)
-        fresh.push(contribution)
+        if (freshOnes !== undefined) freshOnes.push(contribution)
       }
     }
-    return { fresh, already, claimed: expiries }
+    return { fresh: freshOnes ?? contributions, already, claimed: expiries }
   }
 
   const apply = <V>(request: CommitRequest<V>, nowMs: number): CommitOutcome<V> | StoreError => {
