@@ -11,11 +11,15 @@ export interface DynamoDbLocal {
 export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" }
 
 /** Polls until the server answers, with a deadline (no fixed sleeps). */
-const waitUntilReady = async (endpoint: string, child: ChildProcess, deadlineMs: number) => {
+const waitUntilReady = async (endpoint: string, child: ChildProcess, spawnError: () => Error | undefined, deadlineMs: number) => {
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: localCredentials, maxAttempts: 1 })
   try {
     const until = Date.now() + deadlineMs
     for (;;) {
+      const failedToStart = spawnError()
+      if (failedToStart !== undefined) {
+        throw new Error(`DynamoDB Local could not start (it needs Java 17+ on the PATH): ${failedToStart.message}`)
+      }
       if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`)
       try {
         await client.send(new ListTablesCommand({}))
@@ -30,19 +34,28 @@ const waitUntilReady = async (endpoint: string, child: ChildProcess, deadlineMs:
   }
 }
 
+const stopChild = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve()
+    child.once("exit", () => resolve())
+    child.kill()
+  })
+
 /** Starts Amazon's DynamoDB Local (in memory, Java 17+) on a free 127.0.0.1 port. */
 export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
   const port = await freePort()
   const child = spawn({ port, sharedDb: true, stdio: "ignore" })
+  // Without Java the spawn fails asynchronously; an unhandled 'error' event would crash the run.
+  let spawnError: Error | undefined
+  child.once("error", (error) => {
+    spawnError = error
+  })
   const endpoint = `http://127.0.0.1:${port}`
-  await waitUntilReady(endpoint, child, 60_000)
-  return {
-    endpoint,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once("exit", () => resolve())
-        child.kill()
-      })
+  try {
+    await waitUntilReady(endpoint, child, () => spawnError, 60_000)
+  } catch (error) {
+    await stopChild(child)
+    throw error
   }
+  return { endpoint, stop: () => stopChild(child) }
 }
