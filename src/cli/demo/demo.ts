@@ -53,7 +53,7 @@ export interface DemoSummary {
   readonly produced: number
   readonly malformed: number
   readonly backend: "memory" | "dynamodb"
-  /** Decode errors each driver reported. */
+  /** Distinct malformed records each driver reported. */
   readonly decodeErrors: { readonly consumer: number; readonly lambda: number }
 }
 
@@ -97,7 +97,8 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     const pipelines = demoPipelines(names.aggregates)
     const services = Layer.succeedContext(state.context)
     const kinesisApi = KinesisApiLive.pipe(Layer.provide(kinesisClientLayer(kinesis.client)))
-    const decodeErrors = { consumer: 0, lambda: 0 }
+    // Distinct records, by sequence number: a retried batch reports its malformed records again.
+    const malformedSeen = { consumer: new Set<string>(), lambda: new Set<string>() }
 
     // Driver 1: the polling consumer, hourly pipeline, every shard.
     const consumerProgress = yield* makeProgress
@@ -109,7 +110,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       progress: consumerProgress,
       onDecodeError: (record, error) =>
         Effect.suspend(() => {
-          decodeErrors.consumer++
+          malformedSeen.consumer.add(record.sequence ?? record.eventId)
           return say(`  consumer: malformed record ${record.sequence ?? record.eventId} skipped and reported (${error.reason}: ${error.message.split("\n")[0]})`)
         })
     }).pipe(Effect.provide(Layer.merge(services, kinesisApi)), Effect.forkScoped)
@@ -120,7 +121,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       makeKinesisHandler(pipelines.allTime, pageViewDecoder, {
         layer: services,
         onDecodeError: (_raw, sequenceNumber, _partitionKey, error) => {
-          decodeErrors.lambda++
+          malformedSeen.lambda.add(sequenceNumber)
           return Effect.runPromise(say(`  lambda:   malformed record ${sequenceNumber} skipped and reported (${error.reason}: ${error.message.split("\n")[0]})`))
         }
       }).pipe(Effect.mapError((cause) => new DemoFailed({ reason: "server", message: cause.message, cause }))),
@@ -169,9 +170,10 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     )
     yield* Fiber.interrupt(printer)
     yield* printProgress
+    const decodeErrors = { consumer: malformedSeen.consumer.size, lambda: malformedSeen.lambda.size }
     yield* say(
-      `caught up: both drivers read all ${formatCount(total)} records; decode errors reported: ` +
-        `consumer ${decodeErrors.consumer}, lambda ${decodeErrors.lambda} (${events.malformed} malformed records produced)`
+      `caught up: both drivers read all ${formatCount(total)} records; malformed records reported: ` +
+        `consumer ${decodeErrors.consumer}, lambda ${decodeErrors.lambda} (${events.malformed} produced)`
     )
 
     const nowMs = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
@@ -186,7 +188,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       }),
       Effect.provide(services)
     )
-    const summary: DemoSummary = { produced: events.valid, malformed: events.malformed, backend: state.backend, decodeErrors: { ...decodeErrors } }
+    const summary: DemoSummary = { produced: events.valid, malformed: events.malformed, backend: state.backend, decodeErrors }
     if (options.serve === false) return summary
 
     const server = yield* serveQuery({ pipelines: [pipelines.hourly, pipelines.allTime], port: options.port ?? defaultDemoPort }).pipe(

@@ -14,7 +14,7 @@ export const localDynamoClient = (endpoint: string): DynamoDBClient =>
     region: localRegion,
     credentials: localCredentials,
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ requestTimeout: 5_000, connectionTimeout: 1_000 })
+    requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, connectionTimeout: 2_000, throwOnRequestTimeout: true })
   })
 
 /** How long DynamoDB Local may take to answer its first request (a cold JVM takes a few seconds). */

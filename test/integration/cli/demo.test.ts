@@ -1,0 +1,112 @@
+/**
+ * The demo end to end, in process: embedded kinesalite, both drivers, the report. Its printed
+ * totals are checked against counts made here from the produced records' bytes.
+ */
+import { Effect } from "effect"
+import { describe, expect, inject, it } from "vitest"
+import { demo } from "../../../src/cli/demo/demo.js"
+import { defaultSeed, generatePageViews } from "../../../src/cli/demo/generate.js"
+
+const events = 2_000
+
+/** Counts page views per page and per country straight from the JSON the producer put. */
+const countProduced = () => {
+  const produced = Effect.runSync(generatePageViews(events, defaultSeed, 0))
+  const pages = new Map<string, number>()
+  const countries = new Map<string, number>()
+  let malformed = 0
+  for (const record of produced.records) {
+    let view: { page?: unknown; country?: unknown; user?: unknown; at?: unknown }
+    try {
+      view = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(record.data))
+    } catch {
+      malformed++
+      continue
+    }
+    if (typeof view.page !== "string" || typeof view.country !== "string" || typeof view.user !== "string" || typeof view.at !== "number") {
+      malformed++
+      continue
+    }
+    pages.set(view.page, (pages.get(view.page) ?? 0) + 1)
+    countries.set(view.country, (countries.get(view.country) ?? 0) + 1)
+  }
+  return { pages, countries, malformed }
+}
+
+const number = (text: string) => Number(text.replaceAll(",", ""))
+
+/** The lines of the section whose header starts with `header`, up to the next blank line. */
+const section = (lines: ReadonlyArray<string>, header: string): ReadonlyArray<string> => {
+  const start = lines.findIndex((line) => line.startsWith(header))
+  expect(start, `section "${header}"`).toBeGreaterThanOrEqual(0)
+  const end = lines.indexOf("", start)
+  return lines.slice(start + 1, end < 0 ? undefined : end)
+}
+
+const ranked = (lines: ReadonlyArray<string>) =>
+  lines.map((line) => {
+    const match = /^\s+(\d+)\. (\S+)\s+([\d,]+)$/.exec(line)
+    expect(match, line).not.toBeNull()
+    return { rank: Number(match![1]), page: match![2]!, views: number(match![3]!) }
+  })
+
+/** The 10 largest, largest first, ties by name: the order `Query.topN` gives. */
+const expectedTop = (counts: ReadonlyMap<string, number>) =>
+  [...counts.entries()]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, 10)
+    .map(([page, views], i) => ({ rank: i + 1, page, views }))
+
+const runDemo = (options: { readonly memory: boolean; readonly dynamodbEndpoint?: string }) => {
+  const lines: Array<string> = []
+  const say = (line: string) => Effect.sync(() => void lines.push(line))
+  return Effect.runPromise(
+    demo({ events, serve: false, say, nameSuffix: `-cli-test-${process.pid}-${options.memory ? "m" : "d"}`, ...options })
+  ).then((summary) => ({ summary, lines }))
+}
+
+const checkReport = (lines: ReadonlyArray<string>) => {
+  const produced = countProduced()
+  const pageTotals = new Map([...produced.pages].map(([page, views]) => [page, views]))
+
+  expect(ranked(section(lines, "Top 10 pages, all-time"))).toEqual(expectedTop(pageTotals))
+  expect(ranked(section(lines, "Top 10 pages, last hour"))).toEqual(expectedTop(pageTotals))
+
+  const countries = section(lines, "Views per country").map((line) => {
+    const match = /^\s+([A-Z]{2})\s+([\d,]+)$/.exec(line)
+    expect(match, line).not.toBeNull()
+    return [match![1]!, number(match![2]!)] as const
+  })
+  expect(new Map(countries)).toEqual(produced.countries)
+  expect(countries.reduce((sum, [, views]) => sum + views, 0)).toBe(events)
+
+  expect(lines).toContain("verified: totals match the 2,000 produced events (200 pages in both pipelines, 20 countries)")
+  expect(lines).toContain(
+    `caught up: both drivers read all ${(events + produced.malformed).toLocaleString("en-US")} records; ` +
+      `malformed records reported: consumer ${produced.malformed}, lambda ${produced.malformed} (${produced.malformed} produced)`
+  )
+  expect(lines.some((line) => /^\[\s*\d+s\] produced [\d,]+\/2,003 /.test(line))).toBe(true)
+  return produced
+}
+
+describe("murmur demo", () => {
+  it("prints totals equal to the produced ones with the in-memory store", async () => {
+    const { summary, lines } = await runDemo({ memory: true })
+    const produced = checkReport(lines)
+    expect(lines).toContain("store: in memory (--memory)")
+    expect(summary).toEqual({
+      produced: events,
+      malformed: produced.malformed,
+      backend: "memory",
+      decodeErrors: { consumer: produced.malformed, lambda: produced.malformed }
+    })
+  }, 120_000)
+
+  it("prints totals equal to the produced ones on DynamoDB Local", async () => {
+    const endpoint = inject("dynamodbEndpoint")
+    const { summary, lines } = await runDemo({ memory: false, dynamodbEndpoint: endpoint })
+    checkReport(lines)
+    expect(lines).toContain(`store: DynamoDB at ${endpoint}`)
+    expect(summary.backend).toBe("dynamodb")
+  }, 120_000)
+})
