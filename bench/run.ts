@@ -5,6 +5,7 @@
 import { formatResult, machine, registeredBenches, writeReport, type BenchResult } from "./report.js"
 import "./processor.bench.js"
 import "./lambda.bench.js"
+import "./consumer.bench.js"
 
 const results: Array<BenchResult> = []
 console.log(`# Bench on ${machine()}`)
