@@ -2,7 +2,7 @@
  * The demo end to end, in process: embedded kinesalite, both drivers, the report. Its printed
  * totals are checked against counts made here from the produced records' bytes.
  */
-import { Effect } from "effect"
+import { Effect, Exit, Fiber, Schedule } from "effect"
 import { describe, expect, inject, it } from "vitest"
 import { demo } from "../../../src/cli/demo/demo.js"
 import { defaultSeed, generatePageViews } from "../../../src/cli/demo/generate.js"
@@ -108,5 +108,35 @@ describe("murmur demo", () => {
     checkReport(lines)
     expect(lines).toContain(`store: DynamoDB at ${endpoint}`)
     expect(summary.backend).toBe("dynamodb")
+  }, 120_000)
+})
+
+describe("murmur demo, serving", () => {
+  it("serves the query API with the verified totals until interrupted, then closes it", async () => {
+    const lines: Array<string> = []
+    const say = (line: string) => Effect.sync(() => void lines.push(line))
+    const fiber = Effect.runFork(demo({ events, serve: true, port: 0, memory: true, say, nameSuffix: "-cli-test-serve" }))
+    const urlLine = Effect.suspend(() => {
+      const line = lines.find((l) => l.startsWith("Query API on "))
+      return line === undefined ? Effect.fail("not serving yet") : Effect.succeed(/^Query API on (\S+) /.exec(line)![1]!)
+    })
+    const url = await Effect.runPromise(
+      urlLine.pipe(Effect.retry(Schedule.spaced("100 millis")), Effect.timeout("100 seconds"))
+    )
+    const produced = countProduced()
+    const response = await fetch(`${url}/pipelines/page-views-all-time/values?key=${encodeURIComponent("page:/")}&key=${encodeURIComponent("page:/pricing")}`)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({
+      pipeline: "page-views-all-time",
+      values: [
+        { key: "page:/", value: produced.pages.get("/") },
+        { key: "page:/pricing", value: produced.pages.get("/pricing") }
+      ]
+    })
+    expect(lines).toContain(`  curl '${url}/pipelines'`)
+
+    const exit = await Effect.runPromise(Fiber.interrupt(fiber))
+    expect(Exit.isInterrupted(exit)).toBe(true)
+    await expect(fetch(`${url}/pipelines`)).rejects.toThrow()
   }, 120_000)
 })
