@@ -113,6 +113,26 @@ describe("processBatch", () => {
       expect(rows.reduce((total, row) => total + (row.value as number), 0)).toBe(120)
     }))
 
+  it.effect("buckets by the pipeline's eventTime extractor when given; a bad time is a decode failure", () =>
+    Effect.gen(function*() {
+      const harness = makeHarness()
+      const window = Window.hourly()
+      const hour = 3_600_000
+      const p = define({
+        key: (e) => e.page,
+        monoid: count,
+        window,
+        eventTime: (e) => {
+          if (e.n === 3) throw new Error("no time")
+          return e.n === 4 ? Number.NaN : e.n * hour
+        }
+      })
+      const result = yield* run(harness, p, recordsOf(views(4, 1)))
+      expect(tags(result.outcomes)).toEqual(["Succeeded", "Succeeded", "DecodeFailed", "DecodeFailed"])
+      const buckets = harness.state.store.control.rows("aggregates").map((row) => row.key.bucket).sort()
+      expect(buckets).toEqual([1, 2])
+    }))
+
   it.effect("commits non-additive monoids once per (record, key)", () =>
     Effect.gen(function*() {
       const harness = makeHarness()

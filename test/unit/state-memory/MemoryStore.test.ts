@@ -148,3 +148,27 @@ describe("MemoryStore", () => {
       expect(MemoryState.layer).toBeDefined()
     }))
 })
+
+describe("MemoryStore atomicity", () => {
+  it.effect("a combine that throws leaves neither the delta nor its claims behind", () =>
+    Effect.gen(function*() {
+      const { control, service } = MemoryStore.make()
+      let fail = false
+      const flaky = {
+        ...sum,
+        combine: (left: number, right: number) => {
+          if (fail) throw new Error("boom")
+          return left + right
+        }
+      }
+      const commit = (n: number) => service.commit({ ...request(claims, [contribution(n)]), monoid: flaky })
+      yield* commit(1)
+      fail = true
+      const exit = yield* Effect.exit(commit(2))
+      expect(exit._tag).toBe("Failure")
+      expect(control.claimCount()).toBe(1)
+      fail = false
+      expect((yield* commit(2)).applied).toBe(1)
+      expect(yield* service.get("aggregates", sum, key)).toEqual(Option.some(2))
+    }))
+})
