@@ -3,6 +3,7 @@ import { Chunk, Clock, Config, type ConfigError, Data, Effect, Layer } from "eff
 import { StoreError } from "../../errors.js"
 import { retrySchedule } from "../../processor/retry.js"
 import { Deduper, type DeduperService } from "../Deduper.js"
+import { claimKey } from "./claimKey.js"
 import { DynamoClient } from "./DynamoClient.js"
 import { unprocessedKeysPolicy } from "./read.js"
 import { isExpired, type Item } from "./row.js"
@@ -41,7 +42,10 @@ const lookUp = (client: DynamoDBClient, table: string, ids: ReadonlyArray<string
 export const makeDynamoDeduper = (client: DynamoDBClient, table: string): DeduperService => ({
   table,
   claimed: (ids) => {
-    const distinct = Array.from(new Set(ids))
+    // Stored key -> the claim ids asked for (long ids are stored hashed).
+    const byKey = new Map<string, string>()
+    for (const id of ids) byKey.set(claimKey(id), id)
+    const distinct = Array.from(byKey.keys())
     if (distinct.length === 0) return Effect.succeed(new Set<string>())
     return Effect.forEach(Chunk.chunksOf(Chunk.fromIterable(distinct), 100), (chunk) =>
       lookUp(client, table, Chunk.toReadonlyArray(chunk)), { concurrency: 4 }).pipe(
@@ -50,7 +54,7 @@ export const makeDynamoDeduper = (client: DynamoDBClient, table: string): Dedupe
             const claimed = new Set<string>()
             for (const items of results) {
               for (const item of items) {
-                const id = item["pk"]?.S
+                const id = byKey.get(item["pk"]?.S ?? "")
                 if (id !== undefined && !isExpired(item, now)) claimed.add(id)
               }
             }

@@ -9,6 +9,7 @@ import { StoreError } from "../../errors.js"
 import type { RetryPolicy } from "../../processor/types.js"
 import { claimId, type CommitOutcome, type CommitRequest, type Contribution } from "../Commit.js"
 import { currentValue, readRow, versionedUpdate } from "./commitCas.js"
+import { claimKey } from "./claimKey.js"
 import { cancellationReasons } from "./conditions.js"
 import { Conflict, retryConflicts } from "./conflict.js"
 import { combineAll } from "./contributions.js"
@@ -113,7 +114,7 @@ export const commitClaims = <V>(
         Put: {
           TableName: claimsTable,
           Item: {
-            pk: { S: claimId(request.pipeline, c.eventId, request.key) },
+            pk: { S: claimKey(claimId(request.pipeline, c.eventId, request.key)) },
             ttl: { N: String(nowSeconds + claimTtlSeconds) }
           },
           // An expired claim that DynamoDB has not deleted yet no longer counts.

@@ -106,6 +106,23 @@ describe("claims commits on DynamoDB", () => {
     expect(found).toEqual(new Set(ids))
   })
 
+  it("claims of keys too long for a partition key are stored hashed, and still deduplicate", async () => {
+    const entity = "x".repeat(2_040)
+    const request: CommitRequest<number> = {
+      pipeline: "p",
+      table,
+      monoid: sum,
+      key: { entity, bucket: 0 },
+      ttl: undefined,
+      strategy: claims,
+      contributions: [{ eventId: "long-1", sequence: undefined, value: 5 }]
+    }
+    await commitAll([request, request])
+    expect(await run(store.get(table, sum, { entity, bucket: 0 }))).toEqual(Option.some(5))
+    const id = claimId("p", "long-1", request.key)
+    expect(await run(deduper.claimed([id]))).toEqual(new Set([id]))
+  })
+
   it("an expired claim no longer blocks its event", async () => {
     const [request] = commitRequests(shardRecords(2, 1, () => 1, "expiring"), {
       pipeline: "p",
