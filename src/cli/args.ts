@@ -2,7 +2,7 @@
  * The command line, parsed by hand (no CLI library is installed): a small grammar of commands
  * and flags, every problem a typed `InvalidArguments` carrying the usage text.
  */
-import { Either } from "effect"
+import { Duration, Either, Option } from "effect"
 import { InvalidArguments } from "../errors.js"
 
 /** `demo`: the embedded end-to-end run. */
@@ -28,13 +28,22 @@ export interface RunCommand {
   readonly createTables: boolean
 }
 
+/** `query <module> <key>... [--last <duration>]`: read aggregates back. */
+export interface QueryCommand {
+  readonly _tag: "Query"
+  readonly module: string
+  readonly keys: ReadonlyArray<string>
+  /** For a windowed pipeline: the span read, e.g. `1 hour`. Without it, the all-time value. */
+  readonly last: Duration.Duration | undefined
+}
+
 /** `help`, `--help`, or no command. */
 export interface HelpCommand {
   readonly _tag: "Help"
 }
 
 /** A parsed command line. */
-export type Command = DemoCommand | RunCommand | HelpCommand
+export type Command = DemoCommand | RunCommand | QueryCommand | HelpCommand
 
 /** The default port of the demo's query HTTP API. */
 export const defaultDemoPort = 8787
@@ -61,9 +70,12 @@ Commands:
                             mapping feeds it
     --create-tables         Create the aggregate and checkpoint tables first
 
+  query <module> <key>...   Print the values of keys of a module's pipeline
+    --last DURATION         For a windowed pipeline: the last DURATION (1h, 30m, 7d, "2 hours")
+
   help                      Show this text
 
-Environment of \`run\`: AWS_REGION (or MURMUR_REGION), MURMUR_STREAM (when the module exports no
+Environment of \`run\` and \`query\`: AWS_REGION (or MURMUR_REGION), MURMUR_STREAM (when the module exports no
 \`stream\`), MURMUR_APP, MURMUR_CHECKPOINTS_TABLE (default murmur-checkpoints), MURMUR_CLAIMS_TABLE,
 MURMUR_STARTING_POSITION (LATEST or TRIM_HORIZON, default LATEST), MURMUR_DYNAMODB_ENDPOINT,
 MURMUR_KINESIS_ENDPOINT.`
@@ -134,6 +146,36 @@ const parseRun = (args: ReadonlyArray<string>): Either.Either<Command, InvalidAr
   return Either.right({ _tag: "Run", module, driver: driver ?? "consumer", createTables })
 }
 
+const shorthandUnits: Record<string, string> = { s: "seconds", m: "minutes", h: "hours", d: "days" }
+
+/** `1h`, `30m`, `7d`, `45s`, or anything `Duration.decode` reads (`2 hours`); above zero. */
+export const parseDuration = (text: string): Option.Option<Duration.Duration> => {
+  const short = /^(\d+)([smhd])$/.exec(text.trim())
+  const decoded = Duration.decodeUnknown(short === null ? text.trim() : `${short[1]} ${shorthandUnits[short[2]!]}`)
+  return Option.filter(decoded, (duration) => Duration.toMillis(duration) > 0 && Duration.isFinite(duration))
+}
+
+const parseQuery = (args: ReadonlyArray<string>): Either.Either<Command, InvalidArguments> => {
+  const positional: Array<string> = []
+  let last: Duration.Duration | undefined
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = splitFlag(args[i]!)
+    if (flag === "--last") {
+      const text = inline ?? args[++i]
+      const duration = text === undefined ? Option.none() : parseDuration(text)
+      if (Option.isNone(duration)) return invalid(`--last needs a duration above zero such as 1h or "90 minutes", not "${text ?? ""}"`)
+      last = duration.value
+    } else if (flag.startsWith("--")) {
+      return invalid(`query: unknown option "${args[i]}"`)
+    } else {
+      positional.push(args[i]!)
+    }
+  }
+  const [module, ...keys] = positional
+  if (module === undefined || keys.length === 0) return invalid("query: give a pipeline module and at least one key")
+  return Either.right({ _tag: "Query", module, keys, last })
+}
+
 /** `--flag=value` → [`--flag`, `value`]; anything else → [arg, undefined]. */
 const splitFlag = (arg: string): readonly [string, string | undefined] => {
   const equals = arg.indexOf("=")
@@ -159,6 +201,8 @@ export const parseArgs = (argv: ReadonlyArray<string>): Either.Either<Command, I
       return parseDemo(rest)
     case "run":
       return parseRun(rest)
+    case "query":
+      return parseQuery(rest)
     default:
       return invalid(`unknown command "${command}"`)
   }

@@ -1,5 +1,5 @@
 /**
- * The `murmur` command line: `demo`, `run <module>`, `help`. Run it with `tsx src/cli/main.ts`.
+ * The `murmur` command line: `demo`, `run <module>`, `query <module> <key>...`, `help`. Run it with `tsx src/cli/main.ts`.
  * SIGINT/SIGTERM interrupt the program through `NodeRuntime.runMain`, which closes every scoped
  * resource (consumers, servers, DynamoDB Local's JVM) before the process exits.
  */
@@ -7,6 +7,7 @@ import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Console, Effect, Exit, Option } from "effect"
 import { parseArgs, usage } from "./args.js"
 import { demo } from "./demo/demo.js"
+import { queryKeys } from "./query.js"
 import { runPipeline } from "./run.js"
 
 /** Exit status: 2 for a command line that does not parse, 1 for any other failure. */
@@ -33,6 +34,8 @@ export const main = (argv: ReadonlyArray<string>) =>
         return
       case "Run":
         return yield* runPipeline(command)
+      case "Query":
+        return yield* queryKeys(command)
     }
   }).pipe(
     Effect.tapError((error) =>

@@ -44,8 +44,8 @@ export interface DemoOptions {
   readonly say?: (line: string) => Effect.Effect<void>
   /** Between progress lines. Default 1 s. */
   readonly progressInterval?: Duration.DurationInput
-  /** How long the drivers may take to catch up after the last put. Default 60 s + 1 s per 1,000 events. */
-  readonly catchUpDeadline?: Duration.DurationInput
+  /** Fail when neither driver has moved for this long before catching up. Default 60 s. */
+  readonly stallTimeout?: Duration.DurationInput
 }
 
 /** What a finished (non-serving) demo run returns. */
@@ -157,17 +157,27 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     )
 
     yield* produce(kinesis.client, names.stream, events.records, (count) => Effect.sync(() => { produced += count }))
-    const deadline = options.catchUpDeadline ?? Duration.millis(60_000 + valid)
-    yield* sample.pipe(
-      Effect.repeat({
-        schedule: Schedule.spaced("100 millis"),
-        until: (s) => s.consumer.records >= total && s.lambda.records >= total
-      }),
-      Effect.timeoutFail({
-        duration: deadline,
-        onTimeout: () => new DemoFailed({ reason: "timeout", message: `the drivers did not catch up within ${Duration.format(Duration.decode(deadline))}` })
-      })
-    )
+    // Wait for both drivers; give up only when neither has moved for `stallTimeout` (a slow,
+    // loaded machine is fine, a stuck driver is not).
+    const stallMs = Duration.toMillis(Duration.decode(options.stallTimeout ?? "60 seconds"))
+    let seen = -1
+    let movedAt = 0
+    const caughtUp = Effect.flatMap(sample, (current) => {
+      if (current.consumer.records >= total && current.lambda.records >= total) return Effect.succeed(true)
+      const now = current.consumer.records + current.lambda.records
+      if (now !== seen) {
+        seen = now
+        movedAt = current.elapsedMs
+      }
+      return current.elapsedMs - movedAt <= stallMs
+        ? Effect.succeed(false)
+        : Effect.fail(new DemoFailed({
+          reason: "timeout",
+          message: `the drivers stopped making progress for ${Duration.format(Duration.millis(stallMs))} ` +
+            `(consumer ${formatCount(current.consumer.records)}, lambda ${formatCount(current.lambda.records)} of ${formatCount(total)} records)`
+        }))
+    })
+    yield* caughtUp.pipe(Effect.repeat({ schedule: Schedule.spaced("100 millis"), until: (done) => done }))
     yield* Fiber.interrupt(printer)
     yield* printProgress
     const decodeErrors = { consumer: malformedSeen.consumer.size, lambda: malformedSeen.lambda.size }
@@ -202,5 +212,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     yield* say(`  curl '${server.url}/pipelines/page-views/window?key=country:US&key=country:DE&last=1%20hour'`)
     yield* say(`  curl '${server.url}/pipelines/page-views/range?key=page:/docs&start=${new Date(startMs).toISOString()}&end=${new Date(nowMs).toISOString()}'`)
     yield* say("The drivers keep running; press Ctrl-C to stop.")
-    return yield* Effect.never
+    return yield* Effect.never.pipe(
+      Effect.onInterrupt(() => say("stopping: drivers, query API, kinesalite" + (state.backend === "dynamodb" ? " and DynamoDB" : "")))
+    )
   }))

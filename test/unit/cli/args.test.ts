@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Duration, Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { defaultDemoEvents, defaultDemoPort, parseArgs, usage } from "../../../src/cli/args.js"
 
@@ -59,6 +59,21 @@ describe("parseArgs", () => {
     expect(error(["run", "a.ts", "b.ts"]).message).toContain("one module only")
     expect(error(["run", "a.ts", "--consumer", "--lambda-local"]).message).toContain("not both")
     expect(error(["run", "a.ts", "--fast"]).message).toBe('run: unknown option "--fast"')
+  })
+
+  it("parses query with keys and an optional --last in shorthand or Effect form", () => {
+    expect(parsed(["query", "p.ts", "page:/", "page:/docs"])).toEqual({ _tag: "Query", module: "p.ts", keys: ["page:/", "page:/docs"], last: undefined })
+    expect(parsed(["query", "p.ts", "k", "--last", "1h"])).toMatchObject({ last: Duration.hours(1) })
+    expect(parsed(["query", "p.ts", "k", "--last=90 minutes"])).toMatchObject({ last: Duration.minutes(90) })
+    expect(parsed(["query", "p.ts", "k", "--last", "7d"])).toMatchObject({ last: Duration.days(7) })
+  })
+
+  it("rejects query without keys, with a zero or unreadable --last, or an unknown option", () => {
+    expect(error(["query", "p.ts"]).message).toContain("at least one key")
+    expect(error(["query", "p.ts", "k", "--last", "0h"]).message).toContain("--last needs a duration above zero")
+    expect(error(["query", "p.ts", "k", "--last", "soon"]).message).toContain('not "soon"')
+    expect(error(["query", "p.ts", "k", "--last"]).message).toContain("--last needs")
+    expect(error(["query", "p.ts", "k", "--top"]).message).toBe('query: unknown option "--top"')
   })
 
   it("rejects an unknown command", () => {
