@@ -149,8 +149,14 @@ class BatchRun<E, V> {
     const rows = this.plan.rows
     if (rows.length === 0) return Effect.void
     if (rows.length === 1) return this.runRow(rows[0]!)
-    const concurrency = Math.max(1, Math.floor(this.options.concurrency ?? defaultConcurrency))
-    return Effect.forEach(rows, (row) => this.runRow(row), { concurrency, discard: true })
+    const lanes = Math.min(rows.length, Math.max(1, Math.floor(this.options.concurrency ?? defaultConcurrency)))
+    // A few lanes pulling rows from a shared cursor: as many fibers as lanes, not one per row.
+    let next = 0
+    const lane: Effect.Effect<void> = Effect.suspend(() =>
+      next < rows.length ? Effect.flatMap(this.runRow(rows[next++]!), () => lane) : Effect.void
+    )
+    if (lanes === 1) return lane
+    return Effect.all(Array.from({ length: lanes }, () => lane), { concurrency: "unbounded", discard: true })
   }
 
   outcomes(): Array<RecordOutcome> {

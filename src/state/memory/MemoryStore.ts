@@ -9,7 +9,7 @@ import { type CommitOutcome, type CommitRequest, type Contribution } from "../Co
 import { type RowKey, rowKeyId } from "../RowKey.js"
 import { compareSequence } from "../sequence.js"
 import { Store, type StoreService } from "../Store.js"
-import { bookTime, type ClaimBook, claimExpiry, claimTotal, makeClaimBook, rowClaims } from "./claims.js"
+import { type ClaimBook, type ClaimGeneration, claimTotal, makeClaimBook, type RowClaims, rowClaims } from "./claims.js"
 import { faultError, FaultPlan } from "./faults.js"
 
 /** One stored aggregate row. */
@@ -47,8 +47,8 @@ export interface MemoryStore {
 interface Selection<V> {
   readonly fresh: ReadonlyArray<Contribution<V>>
   readonly already: Array<string>
-  /** The row's claims written by this selection (claims strategy). */
-  readonly claimed: Map<string, number> | undefined
+  /** The claims this selection wrote (claims strategy): kept after the write, removed if it throws. */
+  readonly claimed: { readonly row: RowClaims; readonly generation: ClaimGeneration } | undefined
 }
 
 const isExpired = (row: MemoryRow, nowMs: number): boolean => row.ttl !== undefined && row.ttl * 1000 < nowMs
@@ -107,24 +107,25 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
       }
       return { fresh, already, claimed: undefined }
     }
-    const { expiries } = rowClaims(claims, request.pipeline, request.key)
-    const now = bookTime(claims, nowMs)
-    const expiry = claimExpiry(claims, nowMs, strategy.claimTtlSeconds)
+    const claimsOfRow = rowClaims(claims, request.pipeline, request.key, nowMs)
+    const live = claimsOfRow.live
     // `fresh` stays the input until the first contribution found applied (the common case: none).
     let freshOnes: Array<Contribution<V>> | undefined
     for (let i = 0; i < contributions.length; i++) {
       const contribution = contributions[i]!
-      const eventId = contribution.eventId
-      const existing = expiries.get(eventId)
-      if (existing !== undefined && existing > now) {
+      const size = live.size
+      live.add(contribution.eventId)
+      if (live.size === size) {
         if (freshOnes === undefined) freshOnes = contributions.slice(0, i)
-        already.push(eventId)
-      } else {
-        expiries.set(eventId, expiry)
-        if (freshOnes !== undefined) freshOnes.push(contribution)
-      }
+        already.push(contribution.eventId)
+      } else if (freshOnes !== undefined) freshOnes.push(contribution)
     }
-    return { fresh: freshOnes ?? contributions, already, claimed: expiries }
+    const fresh = freshOnes ?? contributions
+    return {
+      fresh,
+      already,
+      claimed: { row: claimsOfRow, generation: { expiresAtMs: nowMs + strategy.claimTtlSeconds * 1000, claims: fresh } }
+    }
   }
 
   const apply = <V>(request: CommitRequest<V>, nowMs: number): CommitOutcome<V> | StoreError => {
@@ -148,9 +149,11 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
       for (let i = 1; i < fresh.length; i++) applied = monoid.combine(applied, fresh[i]!.value)
       value = row === undefined ? applied : monoid.combine(row.value as V, applied)
     } catch (defect) {
-      if (claimed !== undefined) for (const contribution of fresh) claimed.delete(contribution.eventId)
+      if (claimed !== undefined) for (const { eventId } of fresh) claimed.row.live.delete(eventId)
       throw defect
     }
+    // Only a write that happened keeps its claims, and only then can a sweep expire them.
+    if (claimed !== undefined) claimed.row.generations.push(claimed.generation)
     if (row === undefined) {
       row = { key: request.key, value, ttl: request.ttl, marks: new Map() }
       rows.set(id, row)

@@ -1,48 +1,55 @@
 /**
  * The in-memory claims book shared by the memory Store (which writes claims inside its commit)
- * and the memory Deduper (which reads them). Claims are grouped per (pipeline, row) and keyed by
- * event id, so a commit looks each contribution up without building its full claim id.
+ * and the memory Deduper (which reads them). Claims are grouped per (pipeline, row): a set of live
+ * event ids, plus the generations they were written in (one per commit, with one expiry), swept
+ * in write order. So a claim costs one set insertion and no per-claim expiry.
  */
 import { claimId } from "../Commit.js"
 import type { RowKey } from "../RowKey.js"
 
-/**
- * The claims of one (pipeline, row): event id -> expiry, in whole seconds after the book's epoch
- * (small integers are stored unboxed, so a claim allocates no number).
- */
+/** The event ids claimed by one commit, and when they expire (epoch ms). */
+export interface ClaimGeneration {
+  readonly expiresAtMs: number
+  readonly claims: ReadonlyArray<{ readonly eventId: string }>
+}
+
+/** The claims of one (pipeline, row). */
 export interface RowClaims {
   readonly pipeline: string
   readonly key: RowKey
-  readonly expiries: Map<string, number>
+  readonly live: Set<string>
+  readonly generations: Array<ClaimGeneration>
 }
 
 export interface ClaimBook {
   readonly rows: Map<string, RowClaims>
-  /** Epoch ms that expiries count from; fixed on the first claim. */
-  epochMs: number | undefined
 }
 
 /** A new, empty claims book. */
-export const makeClaimBook = (): ClaimBook => ({ rows: new Map(), epochMs: undefined })
+export const makeClaimBook = (): ClaimBook => ({ rows: new Map() })
 
-/** The book's clock at `nowMs`, in the unit of its expiries: a claim is live while its expiry is greater. */
-export const bookTime = (book: ClaimBook, nowMs: number): number => {
-  if (book.epochMs === undefined) book.epochMs = nowMs
-  return (nowMs - book.epochMs) / 1000
+/**
+ * Drops the generations expired at `nowMs`, oldest first. Generations are swept in write order,
+ * so with a TTL that shrinks over time a claim may outlive its TTL (never the reverse).
+ */
+export const sweep = (row: RowClaims, nowMs: number): void => {
+  const generations = row.generations
+  let expired = 0
+  while (expired < generations.length && generations[expired]!.expiresAtMs <= nowMs) {
+    for (const { eventId } of generations[expired]!.claims) row.live.delete(eventId)
+    expired++
+  }
+  if (expired > 0) generations.splice(0, expired)
 }
 
-/** The expiry of a claim written at `nowMs` and kept `ttlSeconds` (rounded up to a whole second). */
-export const claimExpiry = (book: ClaimBook, nowMs: number, ttlSeconds: number): number =>
-  Math.ceil(bookTime(book, nowMs) + ttlSeconds)
-
-/** The claims of a (pipeline, row), created empty on first use. */
-export const rowClaims = (book: ClaimBook, pipeline: string, key: RowKey): RowClaims => {
+/** The claims of a (pipeline, row), created empty on first use and swept at `nowMs`. */
+export const rowClaims = (book: ClaimBook, pipeline: string, key: RowKey, nowMs: number): RowClaims => {
   const id = `${pipeline}\u0000${key.bucket}\u0000${key.entity}`
   let row = book.rows.get(id)
   if (row === undefined) {
-    row = { pipeline, key, expiries: new Map() }
+    row = { pipeline, key, live: new Set(), generations: [] }
     book.rows.set(id, row)
-  }
+  } else sweep(row, nowMs)
   return row
 }
 
@@ -54,10 +61,9 @@ export const claimedIds = (book: ClaimBook, ids: ReadonlyArray<string>, nowMs: n
   const wanted = new Set(ids)
   const found = new Set<string>()
   if (wanted.size === 0) return found
-  const now = bookTime(book, nowMs)
   for (const row of book.rows.values()) {
-    for (const [eventId, expiry] of row.expiries) {
-      if (expiry <= now) continue
+    sweep(row, nowMs)
+    for (const eventId of row.live) {
       const id = claimId(row.pipeline, eventId, row.key)
       if (wanted.has(id)) found.add(id)
     }
@@ -65,9 +71,9 @@ export const claimedIds = (book: ClaimBook, ids: ReadonlyArray<string>, nowMs: n
   return found
 }
 
-/** Claims written so far, expired ones included. */
+/** Claims held (expired ones count until a commit or read of their row sweeps them). */
 export const claimTotal = (book: ClaimBook): number => {
   let total = 0
-  for (const row of book.rows.values()) total += row.expiries.size
+  for (const row of book.rows.values()) total += row.live.size
   return total
 }
