@@ -57,6 +57,12 @@ export interface DemoSummary {
   readonly decodeErrors: { readonly consumer: number; readonly lambda: number }
 }
 
+/** A decode error's message on one line, shortened: schema errors span several. */
+const oneLine = (message: string) => {
+  const flat = message.replace(/\s*\n\s*/g, " ")
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat
+}
+
 /** Shards of the demo stream. */
 export const demoShards = 4
 
@@ -111,7 +117,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       onDecodeError: (record, error) =>
         Effect.suspend(() => {
           malformedSeen.consumer.add(record.sequence ?? record.eventId)
-          return say(`  consumer: malformed record ${record.sequence ?? record.eventId} skipped and reported (${error.reason}: ${error.message.split("\n")[0]})`)
+          return say(`  consumer: malformed record ${record.sequence ?? record.eventId} skipped and reported (${error.reason}: ${oneLine(error.message)})`)
         })
     }).pipe(Effect.provide(Layer.merge(services, kinesisApi)), Effect.forkScoped)
 
@@ -122,7 +128,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
         layer: services,
         onDecodeError: (_raw, sequenceNumber, _partitionKey, error) => {
           malformedSeen.lambda.add(sequenceNumber)
-          return Effect.runPromise(say(`  lambda:   malformed record ${sequenceNumber} skipped and reported (${error.reason}: ${error.message.split("\n")[0]})`))
+          return Effect.runPromise(say(`  lambda:   malformed record ${sequenceNumber} skipped and reported (${error.reason}: ${oneLine(error.message)})`))
         }
       }).pipe(Effect.mapError((cause) => new DemoFailed({ reason: "server", message: cause.message, cause }))),
       (handler) => Effect.promise(() => handler.dispose())
