@@ -61,7 +61,7 @@ const pageViews = pipeline({
   value: (view: PageView) => view.n,
   monoid: sum,
   store: "bench",
-  delivery: (process.env.BENCH_DELIVERY ?? "claims") as "claims"
+  delivery: "claims"
 })
 
 const murmur = (decoder: ReturnType<typeof jsonDecoder<PageView, PageView>> | ReturnType<typeof jsonDecoder>) => {
