@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `murmur` command line: `demo`, `run <module>`, `query <module> <key>...`, `help`. Run it with `tsx src/cli/main.ts`.
  * SIGINT/SIGTERM interrupt the program through `NodeRuntime.runMain`, which closes every scoped
