@@ -34,8 +34,9 @@ export interface Monoid<V> {
   /** Whether `combine(a, b) = combine(b, a)` holds; the law kit checks it when true. */
   readonly commutative: boolean
   /**
-   * Whether deltas for the same (key, bucket) may be combined in memory before the store is
-   * called (coalescing). True for sum and count; opt-in for custom monoids.
+   * Whether deltas for the same (key, bucket) may be combined in memory, in record order, before
+   * the store is called (coalescing: one write per row per batch). Associativity makes that valid,
+   * so every built-in monoid says true; a custom monoid opts in, since its laws are the user's.
    */
   readonly additive: boolean
   /**

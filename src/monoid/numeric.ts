@@ -49,7 +49,7 @@ const extremum = (kind: "min" | "max", pick: (l: number, r: number) => number): 
   empty: null,
   combine: (left, right) => (left === null ? right : right === null ? left : pick(left, right)),
   commutative: true,
-  additive: false,
+  additive: true,
   nativeAdd: false,
   equals: (left, right) => left === right,
   codec: extremumCodec

@@ -43,7 +43,7 @@ export const set: Monoid<StringSet> = {
   empty: [],
   combine: union,
   commutative: true,
-  additive: false,
+  additive: true,
   nativeAdd: false,
   equals: (left, right) => left.length === right.length && left.every((member, i) => member === right[i]),
   codec: { storage: "binary", encode: jsonBytes, decode: (bytes) => parseJsonBytes(bytes) as StringSet }

@@ -32,7 +32,7 @@ const stampedMonoid = <T>(kind: "first" | "last"): Monoid<Latest<T>> => ({
     return kind === "first" ? (order <= 0 ? left : right) : (order >= 0 ? left : right)
   },
   commutative: true,
-  additive: false,
+  additive: true,
   nativeAdd: false,
   equals: (left, right) =>
     left === right ||

@@ -84,3 +84,21 @@ describe("codecs round-trip", () => {
     expect(min.codec.encode(-3)).toBe(-3)
   })
 })
+
+describe("coalescing", () => {
+  it("every lawful built-in allows it; custom monoids opt in", () => {
+    for (const monoid of [sum, count, min, max, first(), last(), set]) expect(monoid.additive, monoid.name).toBe(true)
+    expect(custom<number>({ name: "c", empty: 0, combine: (a, b) => a + b }).additive).toBe(false)
+  })
+
+  it("pre-combining a row's deltas in order gives what applying them one by one gives", () => {
+    const deltas = fc.array(extremum, { maxLength: 20 })
+    fc.assert(
+      fc.property(extremum, deltas, (stored, batch) => {
+        const oneByOne = batch.reduce(max.combine, stored)
+        const coalesced = max.combine(stored, batch.reduce(max.combine, max.empty))
+        return max.equals(oneByOne, coalesced)
+      })
+    )
+  })
+})
