@@ -1,0 +1,148 @@
+/**
+ * Conformance, polling consumer: the seeded workload read from kinesalite by `runConsumer` under
+ * 20 % DynamoDB faults, workers killed mid-batch and restarted from their checkpoints, two workers
+ * reading the same shards at once, and poison records, must leave DynamoDB exactly as the
+ * reference fold says.
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { Effect, Fiber, Layer } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { KinesisApiLive, kinesisClientLayer, runConsumer } from "../../src/kinesis/consumer/index.js"
+import { layerNoop } from "../../src/metrics/noop.js"
+import type { DeliveryStrategy } from "../../src/pipeline/index.js"
+import { DynamoState } from "../../src/state/dynamodb/index.js"
+import { injectFaults } from "../support/faults.js"
+import { type Kinesalite, startKinesalite } from "../support/kinesalite.js"
+import {
+  createConformanceTables,
+  describeDifference,
+  dynamoClient,
+  loadStream,
+  type LoadedStream,
+  readAll,
+  sorted
+} from "./environment.js"
+import { chaosRandom, installKillSwitch } from "./killSwitch.js"
+import { conformancePipelines, pageViewDecoder } from "./pipelines.js"
+import { soak } from "./scale.js"
+import { expectedAggregates, generateWorkload } from "./workload.js"
+
+const events = soak ? 100_000 : 10_000
+const workload = generateWorkload({ seed: 11, events, pages: 24, countries: 5, hours: 3 })
+const expected = expectedAggregates(workload)
+
+let kinesalite: Kinesalite
+let stream: LoadedStream
+let admin: DynamoDBClient
+
+beforeAll(async () => {
+  kinesalite = await startKinesalite()
+  admin = dynamoClient()
+  stream = await loadStream(kinesalite.client(), "conformance-consumer", 4, workload, 997)
+}, 120_000)
+
+afterAll(async () => {
+  admin?.destroy()
+  await kinesalite?.stop()
+})
+
+const matches = (stored: Map<string, Map<string, number>>) =>
+  ["views", "time", "longest"].every(
+    (table) => JSON.stringify(sorted(stored.get(table))) === JSON.stringify(sorted(expected.get(table)))
+  )
+
+const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
+  const claimsTable = `${prefix}-claims`
+  const checkpointsTable = `${prefix}-checkpoints`
+  const pipelines = conformancePipelines(prefix, delivery)
+  await createConformanceTables(admin, pipelines, { claimsTable, checkpointsTable })
+  const random = chaosRandom(delivery === "claims" ? 5 : 3)
+  const kinesis = kinesalite.client()
+  const decodeErrors = new Map<string, Set<string>>()
+  for (const pipeline of Object.values(pipelines)) decodeErrors.set(pipeline.name, new Set())
+
+  /** One worker process: its own DynamoDB client (faulty, killable) running every pipeline's consumer. */
+  const startWorker = (killAfterCalls: number) => {
+    const client = dynamoClient()
+    injectFaults(client, { rate: 0.2, seed: Math.floor(random() * 1e9) })
+    const killSwitch = installKillSwitch(client)
+    killSwitch.armAfter(killAfterCalls)
+    const layer = Layer.mergeAll(
+      DynamoState.layer({ client, claimsTable, checkpointsTable }),
+      layerNoop,
+      KinesisApiLive.pipe(Layer.provide(kinesisClientLayer(kinesis)))
+    )
+    const consumers = Object.values(pipelines).map((pipeline) =>
+      runConsumer(pipeline as never, pageViewDecoder, {
+        app: `conformance-${pipeline.name}`,
+        stream: stream.name,
+        startingPosition: "TRIM_HORIZON",
+        pollIntervalMs: 50,
+        recordsPerCall: 400,
+        shardSyncIntervalMs: 1_000,
+        retry: { baseMs: 1, capMs: 20 },
+        kinesisBackoff: { baseMs: 5, capMs: 50 },
+        onDecodeError: (record) => Effect.sync(() => decodeErrors.get(pipeline.name)!.add(record.sequence ?? ""))
+      })
+    )
+    const fiber = Effect.runFork(Effect.all(consumers, { concurrency: "unbounded", discard: true }).pipe(Effect.provide(layer)))
+    return { fiber, killSwitch, client }
+  }
+  const stopWorker = async (worker: ReturnType<typeof startWorker>) => {
+    await Effect.runPromise(Fiber.interrupt(worker.fiber))
+    worker.client.destroy()
+  }
+
+  let kills = 0
+  let pairs = 0
+  const deadline = Date.now() + (soak ? 1_500_000 : 200_000)
+  // Generations of workers: most die after a random number of DynamoDB calls; some run as a pair
+  // over the same shards; the last generation is left to finish.
+  for (let generation = 0; ; generation++) {
+    const final = generation >= 6
+    const twin = !final && generation % 3 === 1
+    const workers = [startWorker(final ? Infinity : 100 + Math.floor(random() * 600))]
+    if (twin) {
+      pairs++
+      workers.push(startWorker(Infinity))
+    }
+    for (;;) {
+      if (Date.now() > deadline) {
+        await Promise.all(workers.map(stopWorker))
+        const difference = describeDifference(await readAll(admin, pipelines), expected)
+        throw new Error(`no exact totals before the deadline (generation ${generation}):\n${difference}`)
+      }
+      if (!final && workers[0]!.killSwitch.dead()) break
+      // Done once the totals are exact and every poison record was read (it may trail the last event).
+      const done = () =>
+        [...decodeErrors.values()].every((seen) => seen.size >= stream.poison.size) &&
+        readAll(admin, pipelines).then(matches)
+      if ((final || twin) && (await done())) break
+      await new Promise((resolve) => setTimeout(resolve, 100)) // poll interval of the deadline loop
+    }
+    if (!final && workers[0]!.killSwitch.dead()) kills++
+    await Promise.all(workers.map(stopWorker))
+    if (final) break
+  }
+  kinesis.destroy()
+  return { pipelines, kills, pairs, decodeErrors }
+}
+
+describe.each([
+  ["fenced", "auto"],
+  ["claims", "claims"]
+] as const)("polling consumer conformance (%s strategy)", (name, delivery) => {
+  it(`ends with exactly the reference aggregates for ${events} events under chaos`, async () => {
+    const { pipelines, kills, pairs, decodeErrors } = await runStrategy(delivery, `conf-consumer-${name}`)
+    const stored = await readAll(admin, pipelines)
+    for (const table of ["views", "time", "longest"]) {
+      expect(sorted(stored.get(table)), table).toEqual(sorted(expected.get(table)))
+    }
+    for (const seen of decodeErrors.values()) {
+      for (const sequence of stream.poison) expect(seen.has(sequence)).toBe(true)
+      for (const sequence of seen) expect(stream.poison.has(sequence)).toBe(true)
+    }
+    expect(kills).toBeGreaterThan(0)
+    expect(pairs).toBeGreaterThan(0)
+  }, soak ? 1_800_000 : 240_000)
+})

@@ -1,0 +1,44 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+
+/**
+ * Models a worker dying between any two steps: after `calls` more DynamoDB calls, nothing this
+ * client sends reaches the table any more (as if the process were gone). What the worker did
+ * after that point is then discarded by the test, and another worker takes over.
+ */
+export interface KillSwitch {
+  readonly armAfter: (calls: number) => void
+  readonly dead: () => boolean
+}
+
+let switches = 0
+
+export const installKillSwitch = (client: DynamoDBClient): KillSwitch => {
+  let remaining = Infinity
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      if (remaining <= 0) throw Object.assign(new Error("worker killed"), { code: "ECONNREFUSED" })
+      remaining--
+      return next(args)
+    },
+    // After the fault injector, so a killed worker's calls never reach DynamoDB Local.
+    { step: "initialize", priority: "low", name: `murmurKillSwitch${++switches}` }
+  )
+  return {
+    armAfter: (calls) => {
+      remaining = calls
+    },
+    dead: () => remaining <= 0
+  }
+}
+
+/** Seeded generator for chaos decisions (mulberry32). */
+export const chaosRandom = (seed: number) => {
+  let state = seed >>> 0
+  return (): number => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

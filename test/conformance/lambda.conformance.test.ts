@@ -1,0 +1,96 @@
+/**
+ * Conformance, Lambda driver: the seeded workload through `kinesisHandler`, batched and retried
+ * as the event-source mapping does, under 20 % DynamoDB faults, container kills, duplicate
+ * concurrent invocations, redeliveries and poison records, must leave DynamoDB exactly as the
+ * reference fold says.
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { Layer } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { kinesisHandler } from "../../src/kinesis/lambda/index.js"
+import { layerNoop } from "../../src/metrics/noop.js"
+import type { DeliveryStrategy } from "../../src/pipeline/index.js"
+import { DynamoState } from "../../src/state/dynamodb/index.js"
+import { type Kinesalite, startKinesalite } from "../support/kinesalite.js"
+import { createConformanceTables, dynamoClient, loadStream, type LoadedStream, readAll, sorted } from "./environment.js"
+import { type ChaosOptions, type MappingStats, runShard } from "./eventSourceMapping.js"
+import { chaosRandom } from "./killSwitch.js"
+import { conformancePipelines, pageViewDecoder } from "./pipelines.js"
+import { soak } from "./scale.js"
+import { expectedAggregates, generateWorkload } from "./workload.js"
+
+const events = soak ? 100_000 : 10_000
+const workload = generateWorkload({ seed: 7, events, pages: 24, countries: 5, hours: 3 })
+const expected = expectedAggregates(workload)
+
+let kinesalite: Kinesalite
+let stream: LoadedStream
+let admin: DynamoDBClient
+
+beforeAll(async () => {
+  kinesalite = await startKinesalite()
+  admin = dynamoClient()
+  stream = await loadStream(kinesalite.client(), "conformance-lambda", 4, workload, 997)
+}, 120_000)
+
+afterAll(async () => {
+  admin?.destroy()
+  await kinesalite?.stop()
+})
+
+const chaos = (seed: number): ChaosOptions => ({
+  random: chaosRandom(seed),
+  faultRate: 0.2,
+  killRate: 0.05,
+  duplicateRate: 0.05,
+  redeliverRate: 0.1,
+  minBatch: 100,
+  maxBatch: soak ? 2_000 : 500
+})
+
+const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
+  const claimsTable = `${prefix}-claims`
+  const pipelines = conformancePipelines(prefix, delivery)
+  await createConformanceTables(admin, pipelines, { claimsTable })
+  const stats: MappingStats = { invocations: 0, kills: 0, duplicates: 0, redeliveries: 0, retriesFromReported: 0 }
+  const decodeErrors = new Map<string, Set<string>>()
+  let seed = 100
+  // One event-source mapping per pipeline (one function each), every shard in parallel as Lambda does.
+  await Promise.all(
+    Object.values(pipelines).flatMap((pipeline) => {
+      const seen = new Set<string>()
+      decodeErrors.set(pipeline.name, seen)
+      const makeHandler = (client: DynamoDBClient) =>
+        kinesisHandler(pipeline as never, pageViewDecoder, {
+          layer: Layer.merge(DynamoState.layer({ client, claimsTable }), layerNoop),
+          backoffBaseMs: 1,
+          backoffCapMs: 20,
+          onDecodeError: (_raw, sequenceNumber) => void seen.add(sequenceNumber)
+        })
+      return stream.shardIds.map((shardId) =>
+        runShard({ streamArn: stream.streamArn, shardId, records: stream.records.get(shardId)! }, makeHandler, chaos(++seed), stats)
+      )
+    })
+  )
+  return { pipelines, stats, decodeErrors }
+}
+
+describe.each([
+  ["fenced", "auto"],
+  ["claims", "claims"]
+] as const)("Lambda handler conformance (%s strategy)", (name, delivery) => {
+  it(`ends with exactly the reference aggregates for ${events} events under chaos`, async () => {
+    const { pipelines, stats, decodeErrors } = await runStrategy(delivery, `conf-lambda-${name}`)
+    const stored = await readAll(admin, pipelines)
+    for (const table of ["views", "time", "longest"]) {
+      expect(sorted(stored.get(table)), table).toEqual(sorted(expected.get(table)))
+    }
+    // Every poison record reached the callback of every pipeline, and nothing else did.
+    for (const seen of decodeErrors.values()) expect(seen).toEqual(stream.poison)
+    // The chaos really happened.
+    expect(stats.kills).toBeGreaterThan(0)
+    expect(stats.duplicates).toBeGreaterThan(0)
+    expect(stats.redeliveries).toBeGreaterThan(0)
+    expect(stats.retriesFromReported).toBeGreaterThan(0)
+  }, soak ? 1_800_000 : 240_000)
+})
