@@ -4,47 +4,27 @@
  * reading the same shards at once, and poison records, must leave DynamoDB exactly as the
  * reference fold says.
  */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { Effect, Fiber, Layer } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { KinesisApiLive, kinesisClientLayer, runConsumer } from "../../src/kinesis/consumer/index.js"
 import { layerNoop } from "../../src/metrics/noop.js"
 import type { DeliveryStrategy } from "../../src/pipeline/index.js"
 import { DynamoState } from "../../src/state/dynamodb/index.js"
 import { injectFaults } from "../support/faults.js"
-import { type Kinesalite, startKinesalite } from "../support/kinesalite.js"
 import {
   createConformanceTables,
   describeDifference,
   dynamoClient,
-  loadStream,
-  type LoadedStream,
   readAll,
   sorted
 } from "./environment.js"
+import { conformanceFixture } from "./fixture.js"
 import { chaosRandom, installKillSwitch } from "./killSwitch.js"
 import { conformancePipelines, pageViewDecoder } from "./pipelines.js"
 import { soak } from "./scale.js"
-import { expectedAggregates, generateWorkload } from "./workload.js"
 
-const events = soak ? 100_000 : 10_000
-const workload = generateWorkload({ seed: 11, events, pages: 24, countries: 5, hours: 3 })
-const expected = expectedAggregates(workload)
-
-let kinesalite: Kinesalite
-let stream: LoadedStream
-let admin: DynamoDBClient
-
-beforeAll(async () => {
-  kinesalite = await startKinesalite()
-  admin = dynamoClient()
-  stream = await loadStream(kinesalite.client(), "conformance-consumer", 4, workload, 997)
-}, 120_000)
-
-afterAll(async () => {
-  admin?.destroy()
-  await kinesalite?.stop()
-})
+const fixture = conformanceFixture("conformance-consumer", 11)
+const { events, expected } = fixture
 
 const matches = (stored: Map<string, Map<string, number>>) =>
   ["views", "time", "longest"].every(
@@ -55,9 +35,9 @@ const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
   const claimsTable = `${prefix}-claims`
   const checkpointsTable = `${prefix}-checkpoints`
   const pipelines = conformancePipelines(prefix, delivery)
-  await createConformanceTables(admin, pipelines, { claimsTable, checkpointsTable })
+  await createConformanceTables(fixture.admin(), pipelines, { claimsTable, checkpointsTable })
   const random = chaosRandom(delivery === "claims" ? 5 : 3)
-  const kinesis = kinesalite.client()
+  const kinesis = fixture.kinesalite().client()
   const decodeErrors = new Map<string, Set<string>>()
   for (const pipeline of Object.values(pipelines)) decodeErrors.set(pipeline.name, new Set())
 
@@ -75,7 +55,7 @@ const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
     const consumers = Object.values(pipelines).map((pipeline) =>
       runConsumer(pipeline as never, pageViewDecoder, {
         app: `conformance-${pipeline.name}`,
-        stream: stream.name,
+        stream: fixture.stream().name,
         startingPosition: "TRIM_HORIZON",
         pollIntervalMs: 50,
         recordsPerCall: 400,
@@ -109,14 +89,14 @@ const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
     for (;;) {
       if (Date.now() > deadline) {
         await Promise.all(workers.map(stopWorker))
-        const difference = describeDifference(await readAll(admin, pipelines), expected)
+        const difference = describeDifference(await readAll(fixture.admin(), pipelines), expected)
         throw new Error(`no exact totals before the deadline (generation ${generation}):\n${difference}`)
       }
       if (!final && workers[0]!.killSwitch.dead()) break
       // Done once the totals are exact and every poison record was read (it may trail the last event).
       const done = () =>
-        [...decodeErrors.values()].every((seen) => seen.size >= stream.poison.size) &&
-        readAll(admin, pipelines).then(matches)
+        [...decodeErrors.values()].every((seen) => seen.size >= fixture.stream().poison.size) &&
+        readAll(fixture.admin(), pipelines).then(matches)
       if ((final || twin) && (await done())) break
       await new Promise((resolve) => setTimeout(resolve, 100)) // poll interval of the deadline loop
     }
@@ -134,13 +114,13 @@ describe.each([
 ] as const)("polling consumer conformance (%s strategy)", (name, delivery) => {
   it(`ends with exactly the reference aggregates for ${events} events under chaos`, async () => {
     const { pipelines, kills, pairs, decodeErrors } = await runStrategy(delivery, `conf-consumer-${name}`)
-    const stored = await readAll(admin, pipelines)
+    const stored = await readAll(fixture.admin(), pipelines)
     for (const table of ["views", "time", "longest"]) {
       expect(sorted(stored.get(table)), table).toEqual(sorted(expected.get(table)))
     }
     for (const seen of decodeErrors.values()) {
-      for (const sequence of stream.poison) expect(seen.has(sequence)).toBe(true)
-      for (const sequence of seen) expect(stream.poison.has(sequence)).toBe(true)
+      for (const sequence of fixture.stream().poison) expect(seen.has(sequence)).toBe(true)
+      for (const sequence of seen) expect(fixture.stream().poison.has(sequence)).toBe(true)
     }
     expect(kills).toBeGreaterThan(0)
     expect(pairs).toBeGreaterThan(0)

@@ -31,14 +31,5 @@ export const installKillSwitch = (client: DynamoDBClient): KillSwitch => {
   }
 }
 
-/** Seeded generator for chaos decisions (mulberry32). */
-export const chaosRandom = (seed: number) => {
-  let state = seed >>> 0
-  return (): number => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Seeded generator for chaos decisions. */
+export { seededRandom as chaosRandom } from "../support/seeded.js"

@@ -6,37 +6,20 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { Layer } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { kinesisHandler } from "../../src/kinesis/lambda/index.js"
 import { layerNoop } from "../../src/metrics/noop.js"
 import type { DeliveryStrategy } from "../../src/pipeline/index.js"
 import { DynamoState } from "../../src/state/dynamodb/index.js"
-import { type Kinesalite, startKinesalite } from "../support/kinesalite.js"
-import { createConformanceTables, dynamoClient, loadStream, type LoadedStream, readAll, sorted } from "./environment.js"
+import { createConformanceTables, readAll, sorted } from "./environment.js"
 import { type ChaosOptions, type MappingStats, runShard } from "./eventSourceMapping.js"
+import { conformanceFixture } from "./fixture.js"
 import { chaosRandom } from "./killSwitch.js"
 import { conformancePipelines, pageViewDecoder } from "./pipelines.js"
 import { soak } from "./scale.js"
-import { expectedAggregates, generateWorkload } from "./workload.js"
 
-const events = soak ? 100_000 : 10_000
-const workload = generateWorkload({ seed: 7, events, pages: 24, countries: 5, hours: 3 })
-const expected = expectedAggregates(workload)
-
-let kinesalite: Kinesalite
-let stream: LoadedStream
-let admin: DynamoDBClient
-
-beforeAll(async () => {
-  kinesalite = await startKinesalite()
-  admin = dynamoClient()
-  stream = await loadStream(kinesalite.client(), "conformance-lambda", 4, workload, 997)
-}, 120_000)
-
-afterAll(async () => {
-  admin?.destroy()
-  await kinesalite?.stop()
-})
+const fixture = conformanceFixture("conformance-lambda", 7)
+const { events, expected } = fixture
 
 const chaos = (seed: number): ChaosOptions => ({
   random: chaosRandom(seed),
@@ -51,7 +34,7 @@ const chaos = (seed: number): ChaosOptions => ({
 const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
   const claimsTable = `${prefix}-claims`
   const pipelines = conformancePipelines(prefix, delivery)
-  await createConformanceTables(admin, pipelines, { claimsTable })
+  await createConformanceTables(fixture.admin(), pipelines, { claimsTable })
   const stats: MappingStats = { invocations: 0, kills: 0, duplicates: 0, redeliveries: 0, retriesFromReported: 0 }
   const decodeErrors = new Map<string, Set<string>>()
   let seed = 100
@@ -67,6 +50,7 @@ const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
           backoffCapMs: 20,
           onDecodeError: (_raw, sequenceNumber) => void seen.add(sequenceNumber)
         })
+      const stream = fixture.stream()
       return stream.shardIds.map((shardId) =>
         runShard({ streamArn: stream.streamArn, shardId, records: stream.records.get(shardId)! }, makeHandler, chaos(++seed), stats)
       )
@@ -81,12 +65,12 @@ describe.each([
 ] as const)("Lambda handler conformance (%s strategy)", (name, delivery) => {
   it(`ends with exactly the reference aggregates for ${events} events under chaos`, async () => {
     const { pipelines, stats, decodeErrors } = await runStrategy(delivery, `conf-lambda-${name}`)
-    const stored = await readAll(admin, pipelines)
+    const stored = await readAll(fixture.admin(), pipelines)
     for (const table of ["views", "time", "longest"]) {
       expect(sorted(stored.get(table)), table).toEqual(sorted(expected.get(table)))
     }
     // Every poison record reached the callback of every pipeline, and nothing else did.
-    for (const seen of decodeErrors.values()) expect(seen).toEqual(stream.poison)
+    for (const seen of decodeErrors.values()) expect(seen).toEqual(fixture.stream().poison)
     // The chaos really happened.
     expect(stats.kills).toBeGreaterThan(0)
     expect(stats.duplicates).toBeGreaterThan(0)

@@ -2,6 +2,7 @@
  * A seeded page-view workload and its expected aggregates, computed by a plain fold that shares
  * no code with the library (so a bug in the library cannot hide in the reference).
  */
+import { seededRandom } from "../support/seeded.js"
 
 export interface PageView {
   readonly id: number
@@ -11,18 +12,6 @@ export interface PageView {
   readonly at: number
   /** Time on page, ms. */
   readonly ms: number
-}
-
-/** Small deterministic PRNG (mulberry32), so a workload is reproducible from its seed. */
-const prng = (seed: number) => {
-  let state = seed >>> 0
-  return (): number => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 export interface WorkloadOptions {
@@ -36,7 +25,7 @@ export interface WorkloadOptions {
 }
 
 export const generateWorkload = (options: WorkloadOptions): ReadonlyArray<PageView> => {
-  const random = prng(options.seed)
+  const random = seededRandom(options.seed)
   const countries = options.countries ?? 8
   const hours = options.hours ?? 6
   const endMs = options.endMs ?? Date.UTC(2026, 10, 24, 12, 0, 0)

@@ -3,6 +3,7 @@ import {
   InternalServerError,
   ProvisionedThroughputExceededException
 } from "@aws-sdk/client-dynamodb"
+import { seededRandom } from "./seeded.js"
 
 /** What a fault before sending looks like: throttling, a 500, or a refused connection. */
 export type FaultKind = "throttle" | "server" | "network"
@@ -37,18 +38,6 @@ export interface FaultInjector {
   readonly remove: () => void
 }
 
-/** mulberry32: a small seeded generator, good enough to pick which calls fail. */
-const seeded = (seed: number) => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const metadata = (httpStatusCode: number) => ({ httpStatusCode, attempts: 1, totalRetryDelay: 0 })
 
 const beforeFault = (kind: FaultKind): Error => {
@@ -78,7 +67,7 @@ let injectorIds = 0
  * // ... run; then faults.setRate(0) for a last clean pass
  */
 export const injectFaults = (client: DynamoDBClient, options: FaultOptions): FaultInjector => {
-  const random = seeded(options.seed)
+  const random = seededRandom(options.seed)
   const afterShare = options.afterShare ?? 1 / 3
   const only = options.commands === undefined ? undefined : new Set(options.commands)
   const kinds: ReadonlyArray<FaultKind> = options.kinds ?? ["throttle", "server", "network"]

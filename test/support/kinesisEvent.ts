@@ -5,50 +5,9 @@ import {
   type KinesisClient,
   type _Record
 } from "@aws-sdk/client-kinesis"
-import type { KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda"
 
-/** Where the records came from, as the event-source mapping names it in each record. */
-export interface EventSource {
-  readonly streamArn: string
-  readonly shardId: string
-  readonly region?: string
-  /** The function's execution role. */
-  readonly invokeIdentityArn?: string
-}
-
-/**
- * Wraps one record read with GetRecords exactly as Lambda's Kinesis event-source mapping does:
- * data base64-encoded, arrival time in epoch seconds with millisecond fraction, `eventID` =
- * `<shardId>:<sequenceNumber>`, and the encryption type only when the record has one.
- */
-export const lambdaRecordFrom = (record: _Record, source: EventSource): KinesisStreamRecord => {
-  const sequenceNumber = record.SequenceNumber ?? ""
-  const arrival = record.ApproximateArrivalTimestamp
-  return {
-    kinesis: {
-      kinesisSchemaVersion: "1.0",
-      partitionKey: record.PartitionKey ?? "",
-      sequenceNumber,
-      data: Buffer.from(record.Data ?? new Uint8Array()).toString("base64"),
-      approximateArrivalTimestamp: arrival === undefined ? 0 : arrival.getTime() / 1000,
-      ...(record.EncryptionType !== undefined && record.EncryptionType !== "NONE"
-        ? { encryptionType: record.EncryptionType }
-        : {})
-    },
-    eventSource: "aws:kinesis",
-    eventVersion: "1.0",
-    eventID: `${source.shardId}:${sequenceNumber}`,
-    eventName: "aws:kinesis:record",
-    invokeIdentityArn: source.invokeIdentityArn ?? "arn:aws:iam::123456789012:role/murmur-test-role",
-    awsRegion: source.region ?? "us-east-1",
-    eventSourceARN: source.streamArn
-  }
-}
-
-/** A Lambda event for records of one shard, in the order GetRecords returned them. */
-export const kinesisEventFrom = (records: ReadonlyArray<_Record>, source: EventSource): KinesisStreamEvent => ({
-  Records: records.map((record) => lambdaRecordFrom(record, source))
-})
+// The mapping's wrapping lives with the CLI's local Lambda path; tests use the same code.
+export { type EventSource, kinesisEventFrom, lambdaRecordFrom } from "../../src/cli/embedded/lambdaEvent.js"
 
 /** The stream's ARN and shard ids, as the mapping sees them. */
 export const describeStream = async (

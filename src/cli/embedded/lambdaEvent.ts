@@ -9,12 +9,16 @@ import type { Context as LambdaContext, KinesisStreamEvent, KinesisStreamRecord 
 export interface EventSource {
   readonly streamArn: string
   readonly shardId: string
-  readonly region: string
+  /** Default `us-east-1`. */
+  readonly region?: string
+  /** The function's execution role. */
+  readonly invokeIdentityArn?: string
 }
 
 /**
  * One GetRecords record as the mapping wraps it: data in base64, arrival time in epoch seconds
- * with a millisecond fraction, `eventID` = `<shardId>:<sequenceNumber>`.
+ * with a millisecond fraction, `eventID` = `<shardId>:<sequenceNumber>`. The test suite feeds the
+ * handler through this too, so the demo and the tests wrap records the same way.
  */
 export const lambdaRecordFrom = (record: _Record, source: EventSource): KinesisStreamRecord => {
   const sequenceNumber = record.SequenceNumber ?? ""
@@ -25,14 +29,18 @@ export const lambdaRecordFrom = (record: _Record, source: EventSource): KinesisS
       partitionKey: record.PartitionKey ?? "",
       sequenceNumber,
       data: Buffer.from(record.Data ?? new Uint8Array()).toString("base64"),
-      approximateArrivalTimestamp: arrival === undefined ? 0 : arrival.getTime() / 1000
+      approximateArrivalTimestamp: arrival === undefined ? 0 : arrival.getTime() / 1000,
+      // The mapping names the encryption only when the record has one.
+      ...(record.EncryptionType !== undefined && record.EncryptionType !== "NONE"
+        ? { encryptionType: record.EncryptionType }
+        : {})
     },
     eventSource: "aws:kinesis",
     eventVersion: "1.0",
     eventID: `${source.shardId}:${sequenceNumber}`,
     eventName: "aws:kinesis:record",
-    invokeIdentityArn: "arn:aws:iam::000000000000:role/murmur-local",
-    awsRegion: source.region,
+    invokeIdentityArn: source.invokeIdentityArn ?? "arn:aws:iam::000000000000:role/murmur-local",
+    awsRegion: source.region ?? "us-east-1",
     eventSourceARN: source.streamArn
   }
 }

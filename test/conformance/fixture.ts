@@ -1,0 +1,47 @@
+/**
+ * The setup both driver suites share: the seeded workload and its reference aggregates, kinesalite
+ * loaded with it (and poison records) over 4 shards, and an admin DynamoDB client for checks.
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { afterAll, beforeAll } from "vitest"
+import { type Kinesalite, startKinesalite } from "../support/kinesalite.js"
+import { dynamoClient, loadStream, type LoadedStream } from "./environment.js"
+import { soak } from "./scale.js"
+import { type Expected, expectedAggregates, generateWorkload } from "./workload.js"
+
+export interface ConformanceFixture {
+  readonly events: number
+  readonly expected: Expected
+  readonly kinesalite: () => Kinesalite
+  readonly stream: () => LoadedStream
+  readonly admin: () => DynamoDBClient
+}
+
+/** Registers the suite's setup and teardown; the getters are valid inside tests. */
+export const conformanceFixture = (streamName: string, seed: number): ConformanceFixture => {
+  const events = soak ? 100_000 : 10_000
+  const workload = generateWorkload({ seed, events, pages: 24, countries: 5, hours: 3 })
+  let kinesalite: Kinesalite | undefined
+  let stream: LoadedStream | undefined
+  let admin: DynamoDBClient | undefined
+  beforeAll(async () => {
+    kinesalite = await startKinesalite()
+    admin = dynamoClient()
+    stream = await loadStream(kinesalite.client(), streamName, 4, workload, 997)
+  }, 120_000)
+  afterAll(async () => {
+    admin?.destroy()
+    await kinesalite?.stop()
+  })
+  const ready = <A>(value: A | undefined): A => {
+    if (value === undefined) throw new Error("the conformance fixture is not set up")
+    return value
+  }
+  return {
+    events,
+    expected: expectedAggregates(workload),
+    kinesalite: () => ready(kinesalite),
+    stream: () => ready(stream),
+    admin: () => ready(admin)
+  }
+}
