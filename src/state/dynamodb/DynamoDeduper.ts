@@ -1,38 +1,10 @@
-import { BatchGetItemCommand, type DynamoDBClient, type KeysAndAttributes } from "@aws-sdk/client-dynamodb"
-import { Chunk, Clock, Config, type ConfigError, Data, Effect, Layer } from "effect"
-import { StoreError } from "../../errors.js"
-import { retrySchedule } from "../../processor/retry.js"
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { Chunk, Clock, Config, type ConfigError, Effect, Layer } from "effect"
 import { Deduper, type DeduperService } from "../Deduper.js"
 import { claimKey } from "./claimKey.js"
 import { DynamoClient } from "./DynamoClient.js"
-import { unprocessedKeysPolicy } from "./read.js"
-import { isExpired, type Item } from "./row.js"
-import { send } from "./send.js"
-
-class UnprocessedClaims extends Data.TaggedError("UnprocessedClaims")<{ readonly left: number }> {}
-
-const lookUp = (client: DynamoDBClient, table: string, ids: ReadonlyArray<string>) =>
-  Effect.suspend(() => {
-    const found: Array<Item> = []
-    let pending: KeysAndAttributes = { Keys: ids.map((id) => ({ pk: { S: id } })), ConsistentRead: true }
-    return Effect.suspend(() =>
-      send("BatchGetItem", (abortSignal) =>
-        client.send(new BatchGetItemCommand({ RequestItems: { [table]: pending } }), { abortSignal }))
-    ).pipe(
-      Effect.flatMap((output) => {
-        found.push(...(output.Responses?.[table] ?? []))
-        const rest = output.UnprocessedKeys?.[table]
-        if (rest?.Keys === undefined || rest.Keys.length === 0) return Effect.succeed(found)
-        pending = rest
-        return Effect.fail(new UnprocessedClaims({ left: rest.Keys.length }))
-      }),
-      Effect.retry({ schedule: retrySchedule(unprocessedKeysPolicy), while: (e) => e._tag === "UnprocessedClaims" }),
-      Effect.catchTag("UnprocessedClaims", ({ left }) =>
-        Effect.fail(
-          new StoreError({ operation: "BatchGetItem", transient: true, message: `${table}: ${left} claims unprocessed` })
-        ))
-    )
-  })
+import { batchGetChunk } from "./read.js"
+import { isExpired } from "./row.js"
 
 /**
  * The claims table of the `claims` strategy on DynamoDB: key `pk` (S) = claim id, `ttl` (N). The
@@ -48,7 +20,7 @@ export const makeDynamoDeduper = (client: DynamoDBClient, table: string): Dedupe
     const distinct = Array.from(byKey.keys())
     if (distinct.length === 0) return Effect.succeed(new Set<string>())
     return Effect.forEach(Chunk.chunksOf(Chunk.fromIterable(distinct), 100), (chunk) =>
-      lookUp(client, table, Chunk.toReadonlyArray(chunk)), { concurrency: 4 }).pipe(
+      batchGetChunk(client, table, { Keys: Chunk.toReadonlyArray(chunk).map((id) => ({ pk: { S: id } })), ConsistentRead: true }), { concurrency: 4 }).pipe(
         Effect.flatMap((results) =>
           Effect.map(Clock.currentTimeMillis, (now) => {
             const claimed = new Set<string>()

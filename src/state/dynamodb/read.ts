@@ -52,16 +52,18 @@ export const getRow = <V>(
 /** Internal: a BatchGetItem round left keys unprocessed (DynamoDB's answer to throttling). */
 class UnprocessedKeysLeft extends Data.TaggedError("UnprocessedKeysLeft")<{ readonly left: number }> {}
 
-/** Fetches up to 100 distinct keys, asking again (full-jitter backoff, bounded) for unprocessed ones. */
-const fetchChunk = (
+/**
+ * Fetches up to 100 distinct keys of one table, asking again (full-jitter backoff, bounded) for
+ * the ones DynamoDB leaves unprocessed. Rows and claims are both read through it.
+ */
+export const batchGetChunk = (
   client: DynamoDBClient,
-  consistent: boolean,
   table: string,
-  keys: ReadonlyArray<RowKey>
+  request: KeysAndAttributes
 ): Effect.Effect<ReadonlyArray<Item>, StoreError> =>
   Effect.suspend(() => {
     const found: Array<Item> = []
-    let pending: KeysAndAttributes = { Keys: keys.map(keyOf), ConsistentRead: consistent, ...projection }
+    let pending: KeysAndAttributes = request
     const round = Effect.suspend(() =>
       send("BatchGetItem", (abortSignal) =>
         client.send(new BatchGetItemCommand({ RequestItems: { [table]: pending } }), { abortSignal }))
@@ -89,6 +91,9 @@ const fetchChunk = (
       Effect.as(found)
     )
   })
+
+const fetchChunk = (client: DynamoDBClient, consistent: boolean, table: string, keys: ReadonlyArray<RowKey>) =>
+  batchGetChunk(client, table, { Keys: keys.map(keyOf), ConsistentRead: consistent, ...projection })
 
 /**
  * Values of many rows in input order, `None` for absent or expired ones: BatchGetItem in chunks
