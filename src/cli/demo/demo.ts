@@ -17,7 +17,7 @@ import { serveQuery } from "../../query/http/server.js"
 import { defaultDemoEvents, defaultDemoPort } from "../args.js"
 import { startKinesalite } from "../embedded/kinesalite.js"
 import { runLambdaPath } from "../embedded/lambdaPath.js"
-import { defaultSeed, generatePageViews } from "./generate.js"
+import { defaultSeed, demoSpanMs, generatePageViews } from "./generate.js"
 import { demoPipelines, pageViewDecoder } from "./pageViews.js"
 import { produce, createStream } from "./produce.js"
 import { driverTotals, formatCount, progressLine, type ProgressSample } from "./progressLine.js"
@@ -40,6 +40,8 @@ export interface DemoOptions {
   readonly nameSuffix?: string
   /** Seed of the generated events. */
   readonly seed?: number
+  /** When production starts, epoch ms (events happen in the hours before). Default: the Clock. */
+  readonly startMs?: number
   /** Where lines go. Default `Console.log`. */
   readonly say?: (line: string) => Effect.Effect<void>
   /** Between progress lines. Default 1 s. */
@@ -97,7 +99,8 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     yield* createStream(kinesis.client, names.stream, demoShards)
     yield* say(`stream: ${names.stream} (${demoShards} shards) on kinesalite at ${kinesis.endpoint}`)
 
-    const startMs = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    const clockStartMs = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    const startMs = options.startMs ?? clockStartMs
     const events = yield* generatePageViews(valid, options.seed ?? defaultSeed, startMs)
     const total = events.records.length
     const pipelines = demoPipelines(names.aggregates)
@@ -143,7 +146,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     const sample = Effect.gen(function*() {
       const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
       return {
-        elapsedMs: now - startMs,
+        elapsedMs: now - clockStartMs,
         produced,
         total,
         consumer: driverTotals(yield* SubscriptionRef.get(consumerProgress)),
@@ -216,7 +219,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     yield* say(`  curl '${server.url}/pipelines'`)
     yield* say(`  curl '${server.url}/pipelines/page-views-all-time/values?key=page:/&key=page:/pricing'`)
     yield* say(`  curl '${server.url}/pipelines/page-views/window?key=country:US&key=country:DE&last=1%20hour'`)
-    yield* say(`  curl '${server.url}/pipelines/page-views/range?key=page:/docs&start=${new Date(startMs).toISOString()}&end=${new Date(nowMs).toISOString()}'`)
+    yield* say(`  curl '${server.url}/pipelines/page-views/range?key=page:/docs&start=${new Date(startMs - demoSpanMs).toISOString()}&end=${new Date(Math.max(nowMs, startMs)).toISOString()}'`)
     yield* say("The drivers keep running; press Ctrl-C to stop.")
     return yield* Effect.never.pipe(
       Effect.onInterrupt(() => say("stopping: drivers, query API, kinesalite" + (state.backend === "dynamodb" ? " and DynamoDB" : "")))

@@ -24,7 +24,12 @@ export interface DemoEvents {
   /** Views per page and per country among the valid records. */
   readonly expectedPages: ReadonlyMap<string, number>
   readonly expectedCountries: ReadonlyMap<string, number>
+  /** Page and event time of every valid view, to count any time window from. */
+  readonly views: ReadonlyArray<{ readonly page: string; readonly at: number }>
 }
+
+/** Event times spread over this span before the demo starts, so hourly windows differ. */
+export const demoSpanMs = 6 * 3_600_000
 
 /** The default seed, so two demo runs produce the same stream. */
 export const defaultSeed = 20_240_611
@@ -76,7 +81,8 @@ export const malformedCount = (valid: number): number => Math.max(3, Math.round(
 
 /**
  * Generates `valid` page views (plus `malformedCount(valid)` malformed records spread among them)
- * from `seed`, stamped with `atMs`. The same seed gives the same records.
+ * from `seed`, with event times spread over the `demoSpanMs` before `atMs` (later ones more
+ * likely, like a stream that grew). The same seed gives the same records.
  *
  * @example
  * const events = yield* generatePageViews(2_000, defaultSeed, Date.now())
@@ -91,6 +97,7 @@ export const generatePageViews = (valid: number, seed: number, atMs: number): Ef
     const records: Array<ProducedRecord> = []
     const expectedPages = new Map<string, number>()
     const expectedCountries = new Map<string, number>()
+    const views: Array<{ page: string; at: number }> = []
     for (let i = 0; i < valid; i++) {
       if (i % spacing === 0 && i / spacing < malformed) {
         const bad = malformedPayloads[(i / spacing) % malformedPayloads.length]!
@@ -100,11 +107,12 @@ export const generatePageViews = (valid: number, seed: number, atMs: number): Ef
         page: demoPages[sample(pageWeights, yield* Random.next)]!,
         country: demoCountries[sample(countryWeights, yield* Random.next)]!,
         user: `u${yield* Random.nextIntBetween(0, users)}`,
-        at: atMs
+        at: atMs - Math.floor((yield* Random.next) ** 2 * demoSpanMs)
       }
+      views.push({ page: view.page, at: view.at })
       expectedPages.set(view.page, (expectedPages.get(view.page) ?? 0) + 1)
       expectedCountries.set(view.country, (expectedCountries.get(view.country) ?? 0) + 1)
       records.push({ partitionKey: view.user, data: encoder.encode(JSON.stringify(view)) })
     }
-    return { records, valid, malformed, pages: demoPages, countries: demoCountries, expectedPages, expectedCountries }
+    return { records, valid, malformed, pages: demoPages, countries: demoCountries, expectedPages, expectedCountries, views }
   }).pipe(Effect.withRandom(Random.make(seed)))

@@ -8,7 +8,7 @@ import { type Pipeline, pipeline } from "../../pipeline/Pipeline.js"
 import { jsonDecoder } from "../../processor/decoders.js"
 import { hourly } from "../../window/Window.js"
 
-/** One page view as produced onto the stream. `at` is the producer's clock (epoch ms), for display. */
+/** One page view as produced onto the stream. `at` is when it happened (epoch ms): its hour bucket. */
 export const PageView = Schema.Struct({
   page: Schema.String,
   country: Schema.String,
@@ -44,6 +44,7 @@ export const demoPipelines = (table: string): DemoPipelines => ({
     keys: (view: PageView) => [pageKey(view.page), countryKey(view.country)],
     monoid: count,
     window: hourly("7 days"),
+    eventTime: (view: PageView) => view.at,
     store: table
   }),
   allTime: pipeline({

@@ -5,8 +5,8 @@
 import { Effect } from "effect"
 import { DemoFailed } from "../../errors.js"
 import * as Query from "../../query/index.js"
-import { bucketStart } from "../../window/Window.js"
-import type { DemoEvents } from "./generate.js"
+import { bucketId, bucketStart } from "../../window/Window.js"
+import { type DemoEvents, demoSpanMs } from "./generate.js"
 import { countryKey, type DemoPipelines, pageKey } from "./pageViews.js"
 import { formatCount } from "./progressLine.js"
 
@@ -33,9 +33,9 @@ const differences = (
 
 /**
  * Reads the aggregates back, prints the report through `say`, and fails with `DemoFailed`
- * (`mismatch`) when any page or country total differs from the produced one. `startMs` is when
- * the demo began producing: every record arrived after it, so the hourly buckets from it to
- * `nowMs` hold every windowed delta.
+ * (`mismatch`) when any page or country total (all-time, last hour, whole span) differs from the
+ * produced one. `startMs` is when the demo began producing: events happened in the `demoSpanMs`
+ * before it, and "the last hour" is the hour buckets from `startMs` - 1 h to `startMs`.
  */
 export const report = (
   pipelines: DemoPipelines,
@@ -48,11 +48,12 @@ export const report = (
     const pageKeys = events.pages.map(pageKey)
     const countryKeys = events.countries.map(countryKey)
     const allTime = yield* Query.values(pipelines.allTime, pageKeys)
-    // Whole hour buckets: "the last hour" is the bucket holding now-1h through the current one.
-    const lastHour = yield* Query.rangeMany(pipelines.hourly, pageKeys, nowMs - hourMs, nowMs)
-    const sinceStart = yield* Query.rangeMany(pipelines.hourly, [...pageKeys, ...countryKeys], startMs, nowMs)
+    // Whole hour buckets: "the last hour" is the bucket holding start-1h through the start's one.
+    const lastHour = yield* Query.rangeMany(pipelines.hourly, pageKeys, startMs - hourMs, startMs)
+    const sinceStart = yield* Query.rangeMany(pipelines.hourly, [...pageKeys, ...countryKeys], startMs - demoSpanMs, startMs)
     const window = pipelines.hourly.window!
-    const from = new Date(bucketStart(window, Math.floor((nowMs - hourMs) / window.granularityMs))).toISOString()
+    const firstHour = bucketId(window, startMs - hourMs)
+    const from = new Date(bucketStart(window, firstHour)).toISOString()
 
     yield* say("")
     yield* say(`Top ${topPages} pages, all-time (${pipelines.allTime.name}, written by the Lambda path):`)
@@ -61,7 +62,7 @@ export const report = (
     yield* say(`Top ${topPages} pages, last hour (${pipelines.hourly.name}, hour buckets from ${from}, written by the polling consumer):`)
     for (const [i, { entity, value }] of Query.topN(lastHour, topPages).entries()) yield* say(rankLine(i + 1, strip("page:", entity), value))
     yield* say("")
-    yield* say(`Views per country (${pipelines.hourly.name}, since the demo started):`)
+    yield* say(`Views per country (${pipelines.hourly.name}, all ${demoSpanMs / hourMs + 1} hour buckets of the stream):`)
     const countries = sinceStart.filter(({ entity }) => entity.startsWith("country:"))
     for (const { entity, value } of Query.topN(countries, countries.length)) {
       yield* say(`  ${strip("country:", entity).padEnd(4)} ${formatCount(value).padStart(8)}`)
@@ -71,8 +72,13 @@ export const report = (
     const expectedPage = (entity: string) => events.expectedPages.get(strip("page:", entity)) ?? 0
     const expectedWindowed = (entity: string) =>
       entity.startsWith("page:") ? expectedPage(entity) : events.expectedCountries.get(strip("country:", entity)) ?? 0
+    const lastHourCounts = new Map<string, number>()
+    for (const view of events.views) {
+      if (bucketId(window, view.at) >= firstHour) lastHourCounts.set(view.page, (lastHourCounts.get(view.page) ?? 0) + 1)
+    }
     const wrong = [
       ...differences(pipelines.allTime.name, allTime, expectedPage),
+      ...differences(`${pipelines.hourly.name} (last hour)`, lastHour, (entity) => lastHourCounts.get(strip("page:", entity)) ?? 0),
       ...differences(pipelines.hourly.name, sinceStart, expectedWindowed)
     ]
     if (wrong.length > 0) {
