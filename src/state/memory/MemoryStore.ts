@@ -98,14 +98,16 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
     if (strategy._tag === "AtLeastOnce") return { fresh: contributions, already: [], claimed: undefined }
     const already: Array<string> = []
     if (strategy._tag === "Fenced") {
-      const fresh: Array<Contribution<V>> = []
       const mark = row?.marks.get(strategy.shardId)
-      for (const contribution of contributions) {
-        if (contribution.sequence === undefined) return fencedNeedsSequence
-        if (mark !== undefined && compareSequence(contribution.sequence, mark) <= 0) already.push(contribution.eventId)
-        else fresh.push(contribution)
+      // Contributions ascend, so those at or below the mark are a prefix: compare only until past it.
+      let firstFresh = mark === undefined ? 0 : contributions.length
+      for (let i = 0; i < contributions.length; i++) {
+        const sequence = contributions[i]!.sequence
+        if (sequence === undefined) return fencedNeedsSequence
+        if (i < firstFresh && compareSequence(sequence, mark!) > 0) firstFresh = i
       }
-      return { fresh, already, claimed: undefined }
+      for (let i = 0; i < firstFresh; i++) already.push(contributions[i]!.eventId)
+      return { fresh: firstFresh === 0 ? contributions : contributions.slice(firstFresh), already, claimed: undefined }
     }
     const claimsOfRow = rowClaims(claims, request.pipeline, request.key, nowMs)
     const live = claimsOfRow.live
