@@ -99,15 +99,17 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
     const already: Array<string> = []
     if (strategy._tag === "Fenced") {
       const mark = row?.marks.get(strategy.shardId)
-      // Contributions ascend, so those at or below the mark are a prefix: compare only until past it.
-      let firstFresh = mark === undefined ? 0 : contributions.length
+      // `fresh` stays the input until the first contribution found applied (the common case: none).
+      let freshOnes: Array<Contribution<V>> | undefined
       for (let i = 0; i < contributions.length; i++) {
-        const sequence = contributions[i]!.sequence
-        if (sequence === undefined) return fencedNeedsSequence
-        if (i < firstFresh && compareSequence(sequence, mark!) > 0) firstFresh = i
+        const contribution = contributions[i]!
+        if (contribution.sequence === undefined) return fencedNeedsSequence
+        if (mark !== undefined && compareSequence(contribution.sequence, mark) <= 0) {
+          if (freshOnes === undefined) freshOnes = contributions.slice(0, i)
+          already.push(contribution.eventId)
+        } else if (freshOnes !== undefined) freshOnes.push(contribution)
       }
-      for (let i = 0; i < firstFresh; i++) already.push(contributions[i]!.eventId)
-      return { fresh: firstFresh === 0 ? contributions : contributions.slice(firstFresh), already, claimed: undefined }
+      return { fresh: freshOnes ?? contributions, already, claimed: undefined }
     }
     const claimsOfRow = rowClaims(claims, request.pipeline, request.key, nowMs)
     const live = claimsOfRow.live
