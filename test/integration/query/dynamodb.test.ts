@@ -7,6 +7,7 @@ import * as Query from "../../../src/query/index.js"
 import { makeDynamoStore } from "../../../src/state/dynamodb/index.js"
 import { Store } from "../../../src/state/Store.js"
 import { hourly } from "../../../src/window/Window.js"
+import { seedCommit } from "../../unit/query/testStore.js"
 import { createLocalTables, localClient } from "../dynamodb/local.js"
 
 type Event = { readonly page: string }
@@ -38,15 +39,7 @@ const storeLayer = Layer.succeed(Store, store)
 const run = <A, E>(effect: Effect.Effect<A, E, Store>) => Effect.runPromise(Effect.provide(effect, storeLayer))
 
 const write = <V>(target: Query.QueryTarget<V>, entity: string, bucket: number, value: V) =>
-  store.commit({
-    pipeline: target.name,
-    table: target.store,
-    monoid: target.monoid,
-    key: { entity, bucket },
-    ttl: undefined,
-    strategy: { _tag: "AtLeastOnce" },
-    contributions: [{ eventId: `seed-${entity}-${bucket}`, sequence: undefined, value }]
-  })
+  store.commit(seedCommit(target, entity, bucket, value))
 
 let scope: Scope.CloseableScope | undefined
 

@@ -74,16 +74,17 @@ describe("Query: all-time values", () => {
   })
 })
 
+// Hourly sums of key "p": 08:00 → 1, 09:00 → 10, 10:00 → 100 (the window and range tests' rows).
+const views = windowed("views", sum)
+const seeded = () => {
+  const store = makeTestStore()
+  store.seed(views, "p", 8, 1)
+  store.seed(views, "p", 9, 10)
+  store.seed(views, "p", 10, 100)
+  return store
+}
+
 describe("Query: window (last N buckets)", () => {
-  // Hourly sums: 08:00 → 1, 09:00 → 10, 10:00 → 100.
-  const views = windowed("views", sum)
-  const seeded = () => {
-    const store = makeTestStore()
-    store.seed(views, "p", 8, 1)
-    store.seed(views, "p", 9, 10)
-    store.seed(views, "p", 10, 100)
-    return store
-  }
 
   it.effect("at the first millisecond of a bucket, 1 hour is that (partial) bucket alone", () => {
     const store = seeded()
@@ -131,14 +132,6 @@ describe("Query: window (last N buckets)", () => {
 })
 
 describe("Query: range", () => {
-  const views = windowed("views", sum)
-  const seeded = () => {
-    const store = makeTestStore()
-    store.seed(views, "p", 8, 1)
-    store.seed(views, "p", 9, 10)
-    store.seed(views, "p", 10, 100)
-    return store
-  }
 
   it.effect("both ends are included, as whole buckets", () => {
     const store = seeded()
@@ -226,7 +219,6 @@ describe("Query: missing buckets contribute the identity", () => {
 })
 
 describe("Query: limits", () => {
-  const views = windowed("views", sum)
 
   it.effect("a year of hours is refused by default, before the store is called", () => {
     const store = makeTestStore()

@@ -1,7 +1,19 @@
 import { Effect, Layer } from "effect"
 import type { QueryTarget } from "../../../src/query/Query.js"
+import type { CommitRequest } from "../../../src/state/Commit.js"
 import * as MemoryStore from "../../../src/state/memory/MemoryStore.js"
 import { Store, type StoreService } from "../../../src/state/Store.js"
+
+/** A commit that writes one row as an at-least-once pipeline would: how the query tests seed rows. */
+export const seedCommit = <V>(target: QueryTarget<V>, entity: string, bucket: number, value: V): CommitRequest<V> => ({
+  pipeline: target.name,
+  table: target.store,
+  monoid: target.monoid,
+  key: { entity, bucket },
+  ttl: undefined,
+  strategy: { _tag: "AtLeastOnce" },
+  contributions: [{ eventId: `seed-${entity}-${bucket}`, sequence: undefined, value }]
+})
 
 /**
  * The in-memory Store, instrumented for the query tests: it counts reads and keys read, and seeds
@@ -27,15 +39,7 @@ export const makeTestStore = () => {
     reads: () => memory.control.readCalls(),
     keysRead: () => keysRead,
     seed: <V>(target: QueryTarget<V>, entity: string, bucket: number, value: V) => {
-      Effect.runSync(memory.service.commit({
-        pipeline: target.name,
-        table: target.store,
-        monoid: target.monoid,
-        key: { entity, bucket },
-        ttl: undefined,
-        strategy: { _tag: "AtLeastOnce" },
-        contributions: [{ eventId: `seed-${entity}-${bucket}`, sequence: undefined, value }]
-      }))
+      Effect.runSync(memory.service.commit(seedCommit(target, entity, bucket, value)))
     }
   }
 }
