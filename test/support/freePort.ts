@@ -1,13 +1,5 @@
-import { createServer } from "node:net"
+import { Effect } from "effect"
+import { freePort as freePortEffect } from "../../src/cli/embedded/freePort.js"
 
-/** A port the OS says is free on 127.0.0.1 right now. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
+/** A port the OS says is free on 127.0.0.1 right now (the demo's helper, for promise-based setup). */
+export const freePort = (): Promise<number> => Effect.runPromise(freePortEffect)

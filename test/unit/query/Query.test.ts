@@ -219,7 +219,6 @@ describe("Query: missing buckets contribute the identity", () => {
 })
 
 describe("Query: limits", () => {
-
   it.effect("a year of hours is refused by default, before the store is called", () => {
     const store = makeTestStore()
     return Effect.gen(function*() {
