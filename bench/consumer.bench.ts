@@ -16,8 +16,7 @@ import { count } from "../src/monoid/index.js"
 import { pipeline } from "../src/pipeline/index.js"
 import { jsonDecoder } from "../src/processor/decoders.js"
 import { createTables, DynamoState } from "../src/state/dynamodb/index.js"
-import { localCredentials, startDynamoDbLocal } from "../test/support/dynamodbLocal.js"
-import { startKinesalite } from "../test/support/kinesalite.js"
+import { localCredentials, localKinesisClient, startDynamoDbLocal, startKinesalite, startScoped } from "../src/local/index.js"
 import { createStream, listAllShards, putRecords } from "../test/support/streams.js"
 import { type BenchResult, formatResult, isMain, median, registerBench } from "./report.js"
 
@@ -103,9 +102,9 @@ const timed = async (work: () => Promise<void>): Promise<number> => {
 
 /** Runs both contenders `rounds` times, alternating, each into fresh tables; checks exact totals. */
 export const runConsumerBench = async (): Promise<BenchResult> => {
-  const kinesalite = await startKinesalite()
-  const dynamoLocal = await startDynamoDbLocal()
-  const kinesis = kinesalite.client()
+  const kinesalite = await startScoped(startKinesalite)
+  const dynamoLocal = await startScoped(startDynamoDbLocal)
+  const kinesis = localKinesisClient(kinesalite.endpoint)
   const dynamo = new DynamoDBClient({ endpoint: dynamoLocal.endpoint, region: "us-east-1", credentials: localCredentials, maxAttempts: 1 })
   try {
     await createStream(kinesis, stream, shardCount)
@@ -138,8 +137,8 @@ export const runConsumerBench = async (): Promise<BenchResult> => {
   } finally {
     kinesis.destroy()
     dynamo.destroy()
-    await kinesalite.stop()
-    await dynamoLocal.stop()
+    await kinesalite.close()
+    await dynamoLocal.close()
   }
 }
 

@@ -102,19 +102,3 @@ export class KinesisError extends Data.TaggedError("KinesisError")<{
   readonly message: string
   readonly cause?: unknown
 }> {}
-
-/** The command line could not be understood; `usage` is the help text to show with it. */
-export class InvalidArguments extends Data.TaggedError("InvalidArguments")<{
-  readonly message: string
-  readonly usage: string
-}> {}
-
-/**
- * The demo could not finish: a local server did not start (`server`), the drivers did not catch
- * up before the deadline (`timeout`), or the totals read back differ from those produced (`mismatch`).
- */
-export class DemoFailed extends Data.TaggedError("DemoFailed")<{
-  readonly reason: "server" | "timeout" | "mismatch"
-  readonly message: string
-  readonly cause?: unknown
-}> {}

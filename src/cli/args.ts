@@ -3,7 +3,7 @@
  * and flags, every problem a typed `InvalidArguments` carrying the usage text.
  */
 import { Duration, Either, Option } from "effect"
-import { InvalidArguments } from "../errors.js"
+import { InvalidArguments } from "./errors.js"
 
 /** `demo`: the embedded end-to-end run. */
 export interface DemoCommand {

@@ -10,6 +10,7 @@ import { KinesisApiLive, kinesisClientLayer, runConsumer } from "../../src/kines
 import { layerNoop } from "../../src/metrics/noop.js"
 import type { DeliveryStrategy } from "../../src/pipeline/index.js"
 import { DynamoState } from "../../src/state/dynamodb/index.js"
+import { localKinesisClient } from "../../src/local/index.js"
 import { injectFaults } from "../support/faults.js"
 import {
   createConformanceTables,
@@ -37,7 +38,7 @@ const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
   const pipelines = conformancePipelines(prefix, delivery)
   await createConformanceTables(fixture.admin(), pipelines, { claimsTable, checkpointsTable })
   const random = chaosRandom(delivery === "claims" ? 5 : 3)
-  const kinesis = fixture.kinesalite().client()
+  const kinesis = localKinesisClient(fixture.kinesalite().endpoint)
   const decodeErrors = new Map<string, Set<string>>()
   for (const pipeline of Object.values(pipelines)) decodeErrors.set(pipeline.name, new Set())
 

@@ -7,7 +7,7 @@ import { CreateStreamCommand, type KinesisClient, PutRecordsCommand, type _Recor
 import { Effect } from "effect"
 import { inject } from "vitest"
 import { createTables } from "../../src/state/dynamodb/index.js"
-import { localCredentials } from "../support/dynamodbLocal.js"
+import { localCredentials } from "../../src/local/index.js"
 import { describeStream, readShard } from "../support/kinesisEvent.js"
 import type { ConformancePipelines } from "./pipelines.js"
 import type { PageView } from "./workload.js"

@@ -4,7 +4,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { afterAll, beforeAll } from "vitest"
-import { type Kinesalite, startKinesalite } from "../support/kinesalite.js"
+import { type LocalKinesis, localKinesisClient, type Started, startKinesalite, startScoped } from "../../src/local/index.js"
 import { dynamoClient, loadStream, type LoadedStream } from "./environment.js"
 import { soak } from "./scale.js"
 import { type Expected, expectedAggregates, generateWorkload } from "./workload.js"
@@ -12,7 +12,7 @@ import { type Expected, expectedAggregates, generateWorkload } from "./workload.
 export interface ConformanceFixture {
   readonly events: number
   readonly expected: Expected
-  readonly kinesalite: () => Kinesalite
+  readonly kinesalite: () => Started<LocalKinesis>
   readonly stream: () => LoadedStream
   readonly admin: () => DynamoDBClient
 }
@@ -21,17 +21,17 @@ export interface ConformanceFixture {
 export const conformanceFixture = (streamName: string, seed: number): ConformanceFixture => {
   const events = soak ? 100_000 : 10_000
   const workload = generateWorkload({ seed, events, pages: 24, countries: 5, hours: 3 })
-  let kinesalite: Kinesalite | undefined
+  let kinesalite: Started<LocalKinesis> | undefined
   let stream: LoadedStream | undefined
   let admin: DynamoDBClient | undefined
   beforeAll(async () => {
-    kinesalite = await startKinesalite()
+    kinesalite = await startScoped(startKinesalite)
     admin = dynamoClient()
-    stream = await loadStream(kinesalite.client(), streamName, 4, workload, 997)
+    stream = await loadStream(localKinesisClient(kinesalite.endpoint), streamName, 4, workload, 997)
   }, 120_000)
   afterAll(async () => {
     admin?.destroy()
-    await kinesalite?.stop()
+    await kinesalite?.close()
   })
   const ready = <A>(value: A | undefined): A => {
     if (value === undefined) throw new Error("the conformance fixture is not set up")

@@ -1,6 +1,6 @@
 import type {} from "vitest"
 import type { TestProject } from "vitest/node"
-import { startDynamoDbLocal } from "./dynamodbLocal.js"
+import { startDynamoDbLocal, startScoped } from "../../src/local/index.js"
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -10,7 +10,7 @@ declare module "vitest" {
 
 /** One DynamoDB Local for the whole run; each test file uses its own table names. */
 export default async function setup(project: TestProject) {
-  const server = await startDynamoDbLocal()
+  const server = await startScoped(startDynamoDbLocal)
   project.provide("dynamodbEndpoint", server.endpoint)
-  return () => server.stop()
+  return server.close
 }

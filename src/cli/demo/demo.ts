@@ -8,14 +8,14 @@
  * totals can be checked on their own against the produced events.
  */
 import { Console, Duration, Effect, Fiber, Layer, Schedule, SubscriptionRef } from "effect"
-import { DemoFailed } from "../../errors.js"
+import { DemoFailed, serverFailed } from "../errors.js"
 import { makeKinesisHandler } from "../../kinesis/lambda/handler.js"
 import { KinesisApiLive, kinesisClientLayer } from "../../kinesis/consumer/KinesisApi.js"
 import { makeProgress } from "../../kinesis/consumer/progress.js"
 import { runConsumer } from "../../kinesis/consumer/runConsumer.js"
 import { serveQuery } from "../../query/http/server.js"
 import { defaultDemoEvents, defaultDemoPort } from "../args.js"
-import { startKinesalite } from "../embedded/kinesalite.js"
+import { startKinesalite } from "../../local/kinesalite.js"
 import { runLambdaPath } from "../embedded/lambdaPath.js"
 import { defaultSeed, demoSpanMs, generatePageViews } from "./generate.js"
 import { demoPipelines, pageViewDecoder } from "./pageViews.js"
@@ -95,7 +95,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       checkpointsTable: names.checkpoints
     })
     yield* say(state.description)
-    const kinesis = yield* startKinesalite
+    const kinesis = yield* Effect.mapError(startKinesalite, serverFailed)
     yield* createStream(kinesis.client, names.stream, demoShards)
     yield* say(`stream: ${names.stream} (${demoShards} shards) on kinesalite at ${kinesis.endpoint}`)
 

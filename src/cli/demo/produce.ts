@@ -7,7 +7,7 @@ import {
   waitUntilStreamExists
 } from "@aws-sdk/client-kinesis"
 import { Effect } from "effect"
-import { DemoFailed } from "../../errors.js"
+import { DemoFailed } from "../errors.js"
 import { fullJitterBackoff } from "../../processor/retry.js"
 import type { ProducedRecord } from "./generate.js"
 

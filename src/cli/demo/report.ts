@@ -3,7 +3,7 @@
  * the check that every total read back equals what was produced.
  */
 import { Effect } from "effect"
-import { DemoFailed } from "../../errors.js"
+import { DemoFailed } from "../errors.js"
 import * as Query from "../../query/index.js"
 import { bucketId, bucketStart } from "../../window/Window.js"
 import { type DemoEvents, demoSpanMs } from "./generate.js"

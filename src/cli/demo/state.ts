@@ -3,7 +3,6 @@
  * endpoint given by the caller), else the in-memory store, which both drivers then share.
  */
 import { Context, Effect, Layer, type Scope } from "effect"
-import { DemoFailed } from "../../errors.js"
 import { layerNoop } from "../../metrics/noop.js"
 import type { Metrics } from "../../metrics/Metrics.js"
 import type { Checkpoints } from "../../state/Checkpoints.js"
@@ -11,8 +10,9 @@ import { DynamoState } from "../../state/dynamodb/DynamoState.js"
 import { createTables } from "../../state/dynamodb/tables.js"
 import * as MemoryState from "../../state/memory/MemoryState.js"
 import type { Store } from "../../state/Store.js"
-import { localDynamoClient, startDynamoDbLocal } from "../embedded/dynamodbLocal.js"
-import { javaAvailable } from "../embedded/java.js"
+import { localDynamoClient, startDynamoDbLocal } from "../../local/dynamodbLocal.js"
+import { javaAvailable } from "../../local/java.js"
+import { DemoFailed, serverFailed } from "../errors.js"
 
 /** The services both drivers and the queries run with. */
 export type DemoServices = Store | Checkpoints | Metrics
@@ -69,6 +69,6 @@ export const demoState = (options: DemoStateOptions): Effect.Effect<DemoState, D
     if (!(yield* javaAvailable)) {
       return yield* memory("store: in memory — Java was not found (`java -version` failed), so DynamoDB Local cannot run")
     }
-    const endpoint = yield* startDynamoDbLocal
+    const { endpoint } = yield* Effect.mapError(startDynamoDbLocal, serverFailed)
     return yield* dynamo(endpoint, options, `store: DynamoDB Local (in memory, JVM started here) at ${endpoint}`)
   })

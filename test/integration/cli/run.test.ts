@@ -11,24 +11,24 @@ import { loadPipelineModule } from "../../../src/cli/pipelineModule.js"
 import { runPipeline } from "../../../src/cli/run.js"
 import { layerNoop, Query } from "../../../src/index.js"
 import { DynamoState } from "../../../src/state/dynamodb/index.js"
-import { type Kinesalite, startKinesalite } from "../../support/kinesalite.js"
+import { type LocalKinesis, localKinesisClient, type Started, startKinesalite, startScoped } from "../../../src/local/index.js"
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 const pages = ["/", "/pricing", "/docs"]
 const perPage = [120, 50, 30]
 
-let kinesis: Kinesalite
+let kinesis: Started<LocalKinesis>
 const savedCredentials = { id: process.env["AWS_ACCESS_KEY_ID"], secret: process.env["AWS_SECRET_ACCESS_KEY"] }
 
 beforeAll(async () => {
-  kinesis = await startKinesalite()
+  kinesis = await startScoped(startKinesalite)
   // `run` uses the default credential chain, as against AWS; the local servers accept any.
   process.env["AWS_ACCESS_KEY_ID"] = "local"
   process.env["AWS_SECRET_ACCESS_KEY"] = "local"
 })
 
 afterAll(async () => {
-  await kinesis?.stop()
+  await kinesis?.close()
   for (const [name, value] of [["AWS_ACCESS_KEY_ID", savedCredentials.id], ["AWS_SECRET_ACCESS_KEY", savedCredentials.secret]] as const) {
     if (value === undefined) delete process.env[name]
     else process.env[name] = value
@@ -37,7 +37,7 @@ afterAll(async () => {
 
 /** Creates a 2-shard stream holding the clicks and one malformed record. */
 const fillStream = async (stream: string) => {
-  const client = kinesis.client()
+  const client = localKinesisClient(kinesis.endpoint)
   try {
     await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 2 }))
     await waitUntilStreamExists({ client, maxWaitTime: 30 }, { StreamName: stream })

@@ -9,21 +9,20 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import type { ShardEvent } from "../../../src/kinesis/consumer/index.js"
 import { createTables, makeDynamoCheckpoints } from "../../../src/state/dynamodb/index.js"
-import { localCredentials } from "../../support/dynamodbLocal.js"
-import { type Kinesalite, startKinesalite } from "../../support/kinesalite.js"
+import { localCredentials, type LocalKinesis, localKinesisClient, type Started, startKinesalite, startScoped } from "../../../src/local/index.js"
 import { adjacentOpenShards, createStream, listAllShards, mergeShards, putRecords, splitShard } from "../../support/streams.js"
 import { consumerLayer, consumerProgram, pages, runConsumerUntil, sum, totals, views } from "./support.js"
 
 const checkpointsTable = "consumer-it-checkpoints"
 const tables = ["consumer-it-basic", "consumer-it-restart", "consumer-it-reshard", "consumer-it-expired"]
 
-let kinesalite: Kinesalite
+let kinesalite: Started<LocalKinesis>
 let kinesis: KinesisClient
 let dynamo: DynamoDBClient
 
 beforeAll(async () => {
-  kinesalite = await startKinesalite()
-  kinesis = kinesalite.client()
+  kinesalite = await startScoped(startKinesalite)
+  kinesis = localKinesisClient(kinesalite.endpoint)
   dynamo = new DynamoDBClient({ endpoint: inject("dynamodbEndpoint"), region: "us-east-1", credentials: localCredentials, maxAttempts: 1 })
   await Effect.runPromise(createTables({ client: dynamo, aggregates: tables, checkpointsTable }))
 })
@@ -31,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   kinesis?.destroy()
   dynamo?.destroy()
-  await kinesalite?.stop()
+  await kinesalite?.close()
 })
 
 const expectEvenTotals = (byPage: Record<string, number>, total: number) => {
@@ -137,7 +136,7 @@ describe("polling consumer on kinesalite + DynamoDB Local", () => {
     const stream = "consumer-it-expired"
     await createStream(kinesis, stream, 2)
     await putRecords(kinesis, stream, views(3_000))
-    const client = kinesalite.client()
+    const client = localKinesisClient(kinesalite.endpoint)
     let getRecordsCalls = 0
     let injected = 0
     client.middlewareStack.add(

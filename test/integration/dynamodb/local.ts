@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { Effect } from "effect"
 import { inject } from "vitest"
 import { createTables, type CreateTablesOptions } from "../../../src/state/dynamodb/index.js"
-import { localCredentials } from "../../support/dynamodbLocal.js"
+import { localCredentials } from "../../../src/local/index.js"
 
 /** A client for the suite's DynamoDB Local, with the SDK's retries off like the library's default. */
 export const localClient = (): DynamoDBClient =>

@@ -15,8 +15,7 @@ import { type DeliveryStrategy, pipeline } from "../../../src/pipeline/index.js"
 import { jsonDecoder } from "../../../src/processor/decoders.js"
 import { hourly } from "../../../src/window/Window.js"
 import { createTables, DynamoState } from "../../../src/state/dynamodb/index.js"
-import { localCredentials } from "../../support/dynamodbLocal.js"
-import { startKinesalite, type Kinesalite } from "../../support/kinesalite.js"
+import { localCredentials, type LocalKinesis, localKinesisClient, type Started, startKinesalite, startScoped } from "../../../src/local/index.js"
 import { describeStream, kinesisEventFrom, readShard } from "../../support/kinesisEvent.js"
 
 const PageView = Schema.Struct({ page: Schema.String, user: Schema.String })
@@ -53,15 +52,15 @@ const makeClient = () => {
   return client
 }
 
-let kinesalite: Kinesalite
+let kinesalite: Started<LocalKinesis>
 let kinesis: KinesisClient
 let dynamo: DynamoDBClient
 const handlers: Array<KinesisHandler> = []
 
 beforeAll(async () => {
   dynamo = makeClient()
-  kinesalite = await startKinesalite()
-  kinesis = kinesalite.client()
+  kinesalite = await startScoped(startKinesalite)
+  kinesis = localKinesisClient(kinesalite.endpoint)
   await Effect.runPromise(createTables({ client: dynamo, claimsTable }))
 })
 
@@ -73,7 +72,7 @@ afterEach(async () => {
 afterAll(async () => {
   kinesis?.destroy()
   dynamo?.destroy()
-  await kinesalite?.stop()
+  await kinesalite?.close()
 })
 
 let streams = 0
@@ -98,8 +97,7 @@ const fixture = async (delivery: DeliveryStrategy = "auto") => {
   const handler = (options: KinesisHandlerOptions = {}) => {
     const made = kinesisHandler(views, decoder, {
       layer: Layer.merge(DynamoState.layer({ client: dynamo, claimsTable }), layerNoop),
-      backoffBaseMs: 1,
-      backoffCapMs: 5,
+      retry: { baseMs: 1, capMs: 5 },
       ...options
     })
     handlers.push(made)

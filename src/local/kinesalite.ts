@@ -4,11 +4,11 @@ import { Effect, type Scope } from "effect"
 import type { AddressInfo } from "node:net"
 // kinesalite ships no types: see src/types/kinesalite.d.ts.
 import kinesalite from "kinesalite"
-import { DemoFailed } from "../../errors.js"
 import { localCredentials, localRegion } from "./credentials.js"
+import { LocalServerFailed } from "./LocalServerFailed.js"
 
-/** An in-process kinesalite and a client for it, both closed with the scope. */
-export interface EmbeddedKinesis {
+/** An in-process kinesalite and a client for it, both closed with the scope (do not destroy `client` yourself). */
+export interface LocalKinesis {
   readonly endpoint: string
   readonly client: KinesisClient
 }
@@ -17,6 +17,9 @@ export interface EmbeddedKinesis {
  * A Kinesis client for a local endpoint: HTTP/1.1 through `NodeHttpHandler` (kinesalite speaks
  * nothing else) with a request timeout, since a kinesalite request can hang (AT_TIMESTAMP on an
  * empty shard).
+ *
+ * @example
+ * const client = localKinesisClient(kinesis.endpoint)
  */
 export const localKinesisClient = (endpoint: string): KinesisClient =>
   new KinesisClient({
@@ -27,11 +30,12 @@ export const localKinesisClient = (endpoint: string): KinesisClient =>
   })
 
 const listen = Effect.acquireRelease(
-  Effect.async<ReturnType<typeof kinesalite>, DemoFailed>((resume) => {
-    // Instant stream operations: the demo creates its stream and uses it at once.
-    const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 })
+  Effect.async<ReturnType<typeof kinesalite>, LocalServerFailed>((resume) => {
+    // Instant stream operations: callers create a stream and use it at once. Room for the many
+    // streams a test run creates in one server.
+    const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 1000 })
     server.once("error", (cause) =>
-      resume(Effect.fail(new DemoFailed({ reason: "server", message: `kinesalite did not start: ${String(cause)}`, cause }))))
+      resume(Effect.fail(new LocalServerFailed({ server: "kinesalite", message: `kinesalite did not start: ${String(cause)}`, cause }))))
     server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
   }),
   (server) =>
@@ -48,7 +52,7 @@ const listen = Effect.acquireRelease(
  * @example
  * const { client } = yield* startKinesalite
  */
-export const startKinesalite: Effect.Effect<EmbeddedKinesis, DemoFailed, Scope.Scope> = Effect.gen(function*() {
+export const startKinesalite: Effect.Effect<LocalKinesis, LocalServerFailed, Scope.Scope> = Effect.gen(function*() {
   const server = yield* listen
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const client = yield* Effect.acquireRelease(

