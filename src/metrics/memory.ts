@@ -7,7 +7,10 @@ import { Metrics, type MetricsService } from "./Metrics.js"
 
 /** Percentiles of the kept latency samples, in milliseconds. */
 export interface LatencySummary {
+  /** Samples recorded in all (not only those kept). */
   readonly count: number
+  /** Sum of every recorded sample, in milliseconds (Prometheus summaries need it). */
+  readonly sum: number
   readonly p50: number
   readonly p95: number
   readonly p99: number
@@ -34,7 +37,9 @@ class Ring {
   readonly samples: Array<number> = []
   next = 0
   total = 0
+  sum = 0
   add(millis: number): void {
+    this.sum += millis
     if (this.samples.length < latencyRingSize) this.samples.push(millis)
     else this.samples[this.next] = millis
     this.next = (this.next + 1) % latencyRingSize
@@ -43,7 +48,7 @@ class Ring {
   summary(): LatencySummary {
     const sorted = [...this.samples].sort((a, b) => a - b)
     const at = (p: number) => sorted[Math.floor((sorted.length - 1) * p)] ?? 0
-    return { count: this.total, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 }
+    return { count: this.total, sum: this.sum, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 }
   }
 }
 

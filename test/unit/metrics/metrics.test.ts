@@ -27,7 +27,7 @@ describe("memory metrics", () => {
       expect(Object.keys(snapshot.counters)).toEqual(["p", "p:retry"])
       expect(snapshot.gauges).toEqual({ lag: 7 })
       expect(snapshot.errors).toEqual({ "p:cache": { count: 2, last: "still down" } })
-      expect(snapshot.latencies["p/store_merge"]).toEqual({ count: 100, p50: 50, p95: 95, p99: 99, max: 100 })
+      expect(snapshot.latencies["p/store_merge"]).toEqual({ count: 100, sum: 5050, p50: 50, p95: 95, p99: 99, max: 100 })
       expect(metrics.counter("unknown")).toBe(0)
     }))
 
