@@ -5,8 +5,8 @@
  */
 import { Console, Effect, Layer, SubscriptionRef } from "effect"
 import { InvalidConfig } from "../errors.js"
-import { KinesisApiLive, KinesisClientLive } from "../kinesis/consumer/KinesisApi.js"
-import { makeProgress } from "../kinesis/consumer/progress.js"
+import { KinesisApiLive, KinesisClientLive } from "../kinesis/stream/KinesisApi.js"
+import { makeProgress } from "../kinesis/stream/progress.js"
 import { runConsumer } from "../kinesis/consumer/runConsumer.js"
 import { makeKinesisHandler } from "../kinesis/lambda/handler.js"
 import { layerNoop } from "../metrics/noop.js"
@@ -14,9 +14,9 @@ import { DynamoClient } from "../state/dynamodb/DynamoClient.js"
 import { DynamoState } from "../state/dynamodb/DynamoState.js"
 import { createTables } from "../state/dynamodb/tables.js"
 import type { RunCommand } from "./args.js"
-import { driverTotals, formatCount } from "./demo/progressLine.js"
-import { runLambdaPath } from "./embedded/lambdaPath.js"
+import { runLambdaPath } from "./localLambda/lambdaPath.js"
 import { loadPipelineModule } from "./pipelineModule.js"
+import { driverTotals, formatCount } from "./progress.js"
 import { runEnvironment, streamOf } from "./runConfig.js"
 
 const configError = (cause: { readonly message: string }) => new InvalidConfig({ field: "environment", message: cause.message })

@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-kinesis"
 
 // The mapping's wrapping lives with the CLI's local Lambda path; tests use the same code.
-export { type EventSource, kinesisEventFrom, lambdaRecordFrom } from "../../src/cli/embedded/lambdaEvent.js"
+export { type EventSource, kinesisEventFrom, lambdaRecordFrom } from "../../src/cli/localLambda/lambdaEvent.js"
 
 /** The stream's ARN and shard ids, as the mapping sees them. */
 export const describeStream = async (

@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-kinesis"
 import { Effect } from "effect"
 import { DemoFailed } from "../errors.js"
-import { fullJitterBackoff } from "../../processor/retry.js"
+import { fullJitterBackoff } from "../../retry/index.js"
 import type { ProducedRecord } from "./generate.js"
 
 /** PutRecords takes at most 500 records per call. */

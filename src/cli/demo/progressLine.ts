@@ -1,26 +1,5 @@
 /** The demo's live progress line: records per second, totals per driver, and lag. */
-import type { ConsumerProgress } from "../../kinesis/consumer/progress.js"
-
-/** What one driver has done so far, summed over its shards. */
-export interface DriverTotals {
-  readonly records: number
-  /** The largest MillisBehindLatest any shard reported last; undefined before the first read. */
-  readonly behindMs: number | undefined
-}
-
-/** Sums a driver's per-shard progress. */
-export const driverTotals = (progress: ConsumerProgress): DriverTotals => {
-  let records = 0
-  let behindMs: number | undefined
-  for (const shard of Object.values(progress.shards)) {
-    records += shard.recordsProcessed
-    if (shard.millisBehindLatest !== undefined) behindMs = Math.max(behindMs ?? 0, shard.millisBehindLatest)
-  }
-  return { records, behindMs }
-}
-
-/** A number with thousands separators, as every line of the demo prints them. */
-export const formatCount = (value: number): string => value.toLocaleString("en-US")
+import { type DriverTotals, formatCount } from "../progress.js"
 
 /** One sample of the demo's state, for `progressLine`. */
 export interface ProgressSample {

@@ -8,7 +8,7 @@ import * as Query from "../../query/index.js"
 import { bucketId, bucketStart } from "../../window/Window.js"
 import { type DemoEvents, demoSpanMs } from "./generate.js"
 import { countryKey, type DemoPipelines, pageKey } from "./pageViews.js"
-import { formatCount } from "./progressLine.js"
+import { formatCount } from "../progress.js"
 
 /** How many pages the rankings show. */
 export const topPages = 10

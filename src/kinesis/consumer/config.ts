@@ -1,7 +1,7 @@
 import { Either, type Effect, type SubscriptionRef } from "effect"
 import { InvalidConfig, type DecodeError, type KinesisError } from "../../errors.js"
 import type { RetryPolicy, SourceRecord } from "../../processor/types.js"
-import type { ConsumerProgress } from "./progress.js"
+import type { ConsumerProgress } from "../stream/progress.js"
 
 /**
  * Where a shard without a checkpoint starts. Sequence numbers belong to one shard, so the

@@ -1,10 +1,18 @@
-export * from "./commitBatch.js"
-export * from "./config.js"
-export * from "./KinesisApi.js"
-export * from "./position.js"
-export * from "./progress.js"
-export * from "./readShard.js"
-export * from "./runConsumer.js"
-export * from "./shardMeter.js"
-export * from "./shardRecords.js"
-export * from "./shards.js"
+/**
+ * The polling Kinesis consumer: `runConsumer` reads every shard of a stream (one fiber per shard,
+ * parents before children), commits each batch through the processor and checkpoints it.
+ * Provide `KinesisApi` (the live layer over a `KinesisClient`, or your own for tests) and the
+ * state services.
+ */
+export { runConsumer } from "./runConsumer.js"
+export type { ConsumerConfig, ShardEvent, StartingPosition } from "./config.js"
+export {
+  KinesisApi,
+  KinesisApiLive,
+  type KinesisApiService,
+  KinesisClientLive,
+  type KinesisClientOptions,
+  kinesisClientLayer,
+  KinesisClientTag
+} from "../stream/KinesisApi.js"
+export { type ConsumerProgress, makeProgress, type ShardProgress } from "../stream/progress.js"

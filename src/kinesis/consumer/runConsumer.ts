@@ -6,9 +6,10 @@ import { resolveRetryPolicy, retrySchedule } from "../../processor/retry.js"
 import type { Decoder } from "../../processor/types.js"
 import { type Checkpoint, Checkpoints } from "../../state/Checkpoints.js"
 import { type ConsumerConfig, consumerConfig, type ResolvedConsumerConfig, type ShardEvent } from "./config.js"
-import { configuredPosition, afterSequence, type ShardPosition, trimHorizon } from "./position.js"
+import { afterSequence, type ShardPosition, trimHorizon } from "../stream/position.js"
 import { readShard } from "./readShard.js"
-import { listShards, parentsDone, type ShardInfo } from "./shards.js"
+import { configuredPosition } from "./startingPosition.js"
+import { listShards, parentsDone, type ShardInfo } from "../stream/shards.js"
 
 /** What the scheduler decided for a shard it has not started yet. */
 type Plan =

@@ -4,8 +4,8 @@ import type { KinesisError } from "../../errors.js"
 import { fullJitterBackoff } from "../../processor/retry.js"
 import type { SourceRecord } from "../../processor/types.js"
 import { minGetRecordsSpacingMs, type ResolvedConsumerConfig } from "./config.js"
-import { KinesisApi } from "./KinesisApi.js"
-import { afterSequence, iteratorRequest, type ShardPosition } from "./position.js"
+import { KinesisApi } from "../stream/KinesisApi.js"
+import { afterSequence, iteratorRequest, type ShardPosition } from "../stream/position.js"
 
 /** One GetRecords response of one shard. */
 export interface ShardBatch {

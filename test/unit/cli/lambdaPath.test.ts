@@ -1,6 +1,6 @@
 import type { _Record } from "@aws-sdk/client-kinesis"
 import { describe, expect, it } from "vitest"
-import { firstFailedIndex } from "../../../src/cli/embedded/lambdaPath.js"
+import { firstFailedIndex } from "../../../src/cli/localLambda/lambdaPath.js"
 
 const records: ReadonlyArray<_Record> = ["100", "205", "310"].map((SequenceNumber) => ({
   SequenceNumber,

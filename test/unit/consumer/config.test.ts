@@ -1,6 +1,6 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
-import { type ConsumerConfig, consumerConfig } from "../../../src/kinesis/consumer/index.js"
+import { type ConsumerConfig, consumerConfig } from "../../../src/kinesis/consumer/config.js"
 
 const base: ConsumerConfig = { app: "views", stream: "clicks" }
 

@@ -1,7 +1,7 @@
 import { ExpiredIteratorException, LimitExceededException, ProvisionedThroughputExceededException, ResourceNotFoundException } from "@aws-sdk/client-kinesis"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { classifyKinesisError, KinesisClientLive, KinesisClientTag } from "../../../src/kinesis/consumer/index.js"
+import { classifyKinesisError, KinesisClientLive, KinesisClientTag } from "../../../src/kinesis/stream/KinesisApi.js"
 
 const metadata = { $metadata: {}, message: "boom" }
 

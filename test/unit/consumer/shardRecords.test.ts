@@ -1,12 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Option, Random, Stream } from "effect"
 import type { KinesisError } from "../../../src/errors.js"
-import {
-  consumerConfig,
-  type ShardBatch,
-  shardRecords,
-  trimHorizon
-} from "../../../src/kinesis/consumer/index.js"
+import { consumerConfig } from "../../../src/kinesis/consumer/config.js"
+import { type ShardBatch, shardRecords } from "../../../src/kinesis/consumer/shardRecords.js"
+import { trimHorizon } from "../../../src/kinesis/stream/position.js"
 import { driveClock } from "./clock.js"
 import { makeFakeKinesis } from "./fakeKinesis.js"
 

@@ -21,6 +21,9 @@ const toShardInfo = (shard: Shard): ShardInfo => ({
 /**
  * Every shard of a stream, following `NextToken`: the stream name goes on the first call only
  * (ListShards rejects both together).
+ *
+ * @example
+ * const shards = yield* listShards("clicks")
  */
 export const listShards = (stream: string): Effect.Effect<ReadonlyArray<ShardInfo>, KinesisError, KinesisApi> =>
   Effect.gen(function*() {

@@ -38,7 +38,12 @@ export const makeProgress: Effect.Effect<SubscriptionRef.SubscriptionRef<Consume
   shards: {}
 })
 
-/** Applies `update` to one shard's entry (creating it empty first). */
+/**
+ * Applies `update` to one shard's entry (creating it empty first); no-op without a cell.
+ *
+ * @example
+ * yield* updateShardProgress(progress, shardId, (shard) => ({ ...shard, finished: true }))
+ */
 export const updateShardProgress = (
   progress: SubscriptionRef.SubscriptionRef<ConsumerProgress> | undefined,
   shardId: string,

@@ -1,5 +1,4 @@
 import type { GetShardIteratorCommandInput } from "@aws-sdk/client-kinesis"
-import type { StartingPosition } from "./config.js"
 
 /** Where one shard's reading starts. */
 export type ShardPosition =
@@ -9,24 +8,36 @@ export type ShardPosition =
   | { readonly _tag: "AtSequence"; readonly sequence: string }
   | { readonly _tag: "AfterSequence"; readonly sequence: string }
 
+/**
+ * The newest end of a shard: only records put after the iterator is taken.
+ *
+ * @example
+ * iteratorRequest("clicks", "shardId-000000000000", latest)
+ */
 export const latest: ShardPosition = { _tag: "Latest" }
+
+/**
+ * The oldest record the shard still holds.
+ *
+ * @example
+ * iteratorRequest("clicks", "shardId-000000000000", trimHorizon)
+ */
 export const trimHorizon: ShardPosition = { _tag: "TrimHorizon" }
+
+/**
+ * Just after a record: where a reader resumes once `sequence` is acknowledged.
+ *
+ * @example
+ * iteratorRequest("clicks", shardId, afterSequence(lastCheckpointed))
+ */
 export const afterSequence = (sequence: string): ShardPosition => ({ _tag: "AfterSequence", sequence })
 
-/** The configured starting position as it applies to one shard (sequence maps are per shard). */
-export const configuredPosition = (position: StartingPosition, shardId: string): ShardPosition => {
-  if (position === "LATEST") return latest
-  if (position === "TRIM_HORIZON") return trimHorizon
-  if ("atTimestamp" in position) return { _tag: "AtTimestamp", time: position.atTimestamp }
-  if ("atSequence" in position) {
-    const sequence = position.atSequence[shardId]
-    return sequence === undefined ? trimHorizon : { _tag: "AtSequence", sequence }
-  }
-  const sequence = position.afterSequence[shardId]
-  return sequence === undefined ? trimHorizon : afterSequence(sequence)
-}
-
-/** The GetShardIterator request for a position. */
+/**
+ * The GetShardIterator request for a position.
+ *
+ * @example
+ * const iterator = yield* api.getShardIterator(iteratorRequest("clicks", shardId, trimHorizon))
+ */
 export const iteratorRequest = (stream: string, shardId: string, position: ShardPosition): GetShardIteratorCommandInput => {
   const base = { StreamName: stream, ShardId: shardId }
   switch (position._tag) {
