@@ -5,10 +5,9 @@
 import { Cause, Effect, Option } from "effect"
 import { RetriesExhausted, StoreError } from "../errors.js"
 import type { MetricsService } from "../metrics/Metrics.js"
+import { type RetryPolicy, retrySchedule } from "../retry/index.js"
 import type { CommitOutcome, CommitRequest } from "../state/Commit.js"
 import type { StoreService } from "../state/Store.js"
-import { retrySchedule } from "./retry.js"
-import type { RetryPolicy } from "./types.js"
 
 /** Whether the processor retries an error: only `StoreError`s marked transient. */
 export const isTransient = (error: unknown): error is StoreError =>

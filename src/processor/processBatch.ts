@@ -6,14 +6,14 @@ import { Cause, type Clock, Context, Effect, Either, Option } from "effect"
 import { type InvalidConfig, InvalidKey, type RecordError, RetriesExhausted, StoreError } from "../errors.js"
 import { Metrics, type MetricsService } from "../metrics/Metrics.js"
 import type { Pipeline } from "../pipeline/Pipeline.js"
+import { resolveRetryPolicy, type RetryPolicy } from "../retry/index.js"
 import { Cache, type CacheService } from "../state/Cache.js"
 import type { CommitRequest, CommitStrategy } from "../state/Commit.js"
 import { Store, type StoreService } from "../state/Store.js"
 import { commitUnit, type UnitResult } from "./commitRow.js"
 import { type BatchPlan, type CommitUnit, planBatch, type RowPlan } from "./plan.js"
-import { resolveRetryPolicy } from "./retry.js"
 import { resolveStrategy } from "./strategy.js"
-import type { BatchOptions, BatchResult, Decoder, RecordOutcome, RetryPolicy, SourceRecord } from "./types.js"
+import type { BatchOptions, BatchResult, Decoder, RecordOutcome, SourceRecord } from "./types.js"
 
 /** Commits in flight at once, by default. */
 export const defaultConcurrency = 16

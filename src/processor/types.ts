@@ -1,5 +1,6 @@
 import type { Effect, Either } from "effect"
 import type { DecodeError, InvalidConfig, RecordError } from "../errors.js"
+import type { RetryPolicy } from "../retry/index.js"
 
 /** One source record as the drivers hand it to the processor: raw bytes plus provenance. */
 export interface SourceRecord {
@@ -38,16 +39,6 @@ export interface BatchResult {
   readonly outcomes: ReadonlyArray<RecordOutcome>
 }
 
-/** Retry policy for commits: exponential from `baseMs`, capped at `capMs`, full jitter. */
-export interface RetryPolicy {
-  /** Attempts in all, including the first. Default 3. */
-  readonly maxAttempts: number
-  /** Default 50 ms. */
-  readonly baseMs: number
-  /** Default 5000 ms. */
-  readonly capMs: number
-}
-
 export interface BatchOptions {
   /**
    * The records are a contiguous, in-order run of this shard. Enables the fenced strategy (under
@@ -59,6 +50,10 @@ export interface BatchOptions {
    * Kinesis driver reports one sequence number. Default: true when `shardId` is given.
    */
   readonly inOrder?: boolean | undefined
+  /**
+   * Attempts per row commit and their backoff (see `src/retry`); missing fields take the defaults
+   * (3 attempts, 50 ms base, 5 s cap). The drivers pass the policy they resolved from their options.
+   */
   readonly retry?: Partial<RetryPolicy> | undefined
   /** Called for each record that fails to decode (after the `decode_error` metric). */
   readonly onDecodeError?: ((record: SourceRecord, error: DecodeError) => Effect.Effect<void>) | undefined

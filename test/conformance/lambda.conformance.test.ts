@@ -46,8 +46,7 @@ const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
       const makeHandler = (client: DynamoDBClient) =>
         kinesisHandler(pipeline as never, pageViewDecoder, {
           layer: Layer.merge(DynamoState.layer({ client, claimsTable }), layerNoop),
-          backoffBaseMs: 1,
-          backoffCapMs: 20,
+          retry: { baseMs: 1, capMs: 20 },
           onDecodeError: (_raw, sequenceNumber) => void seen.add(sequenceNumber)
         })
       const stream = fixture.stream()

@@ -3,7 +3,7 @@ import { StoreError } from "../../errors.js"
 import { Metrics } from "../../metrics/Metrics.js"
 import type { Pipeline } from "../../pipeline/Pipeline.js"
 import { processBatch } from "../../processor/processBatch.js"
-import { fullJitterBackoff, resolveRetryPolicy } from "../../processor/retry.js"
+import { fullJitterBackoff } from "../../retry/index.js"
 import type { Decoder, RecordOutcome } from "../../processor/types.js"
 import { type CheckpointKey, Checkpoints } from "../../state/Checkpoints.js"
 import type { ResolvedConsumerConfig } from "./config.js"
@@ -88,7 +88,7 @@ export const commitBatch = <E, V>(
         )
       ),
       // A shard cannot skip a record: retry until it commits (or the fiber is interrupted).
-      Effect.retry(fullJitterBackoff(resolveRetryPolicy(config.retry))),
+      Effect.retry(fullJitterBackoff(config.retry)),
       // Unreachable: the schedule above never ends.
       Effect.orDie
     )

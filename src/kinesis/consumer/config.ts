@@ -1,6 +1,7 @@
 import { Either, type Effect, type SubscriptionRef } from "effect"
 import { InvalidConfig, type DecodeError, type KinesisError } from "../../errors.js"
-import type { RetryPolicy, SourceRecord } from "../../processor/types.js"
+import type { SourceRecord } from "../../processor/types.js"
+import { type Backoff, checkRetryPolicy, type RetryPolicy } from "../../retry/index.js"
 import type { ConsumerProgress } from "../stream/progress.js"
 
 /**
@@ -39,10 +40,13 @@ export interface ConsumerConfig {
    * ListShards call every 10 s is far below its 100 calls/s quota.
    */
   readonly shardSyncIntervalMs?: number
-  /** Backoff for commit retries of a batch and its checkpoint. Default 50 ms base, 5 s cap. */
+  /**
+   * Commit attempts per row and their backoff, as the Lambda handler takes them; the backoff also
+   * paces the retries of a whole batch and of checkpoint reads. Default 3 attempts, 50 ms, 5 s.
+   */
   readonly retry?: Partial<RetryPolicy>
   /** Backoff for throttled or failing Kinesis calls. Default 200 ms base, 5 s cap (as harlow, plus jitter). */
-  readonly kinesisBackoff?: Partial<Pick<RetryPolicy, "baseMs" | "capMs">>
+  readonly kinesisBackoff?: Partial<Backoff>
   /** Called for each failing Kinesis call other than an expired iterator or throttling. */
   readonly onGetRecordsError?: (shardId: string, error: KinesisError) => Effect.Effect<void>
   readonly onDecodeError?: (record: SourceRecord, error: DecodeError) => Effect.Effect<void>
@@ -60,8 +64,8 @@ export interface ResolvedConsumerConfig {
   readonly recordsPerCall: number
   readonly maxShardConcurrency: number
   readonly shardSyncIntervalMs: number
-  readonly retry: Partial<RetryPolicy>
-  readonly kinesisBackoff: Pick<RetryPolicy, "baseMs" | "capMs">
+  readonly retry: RetryPolicy
+  readonly kinesisBackoff: Backoff
   readonly onGetRecordsError: ((shardId: string, error: KinesisError) => Effect.Effect<void>) | undefined
   readonly onDecodeError: ((record: SourceRecord, error: DecodeError) => Effect.Effect<void>) | undefined
   readonly onShardEvent: ((event: ShardEvent) => Effect.Effect<void>) | undefined
@@ -130,15 +134,12 @@ export const consumerConfig = (config: ConsumerConfig): Either.Either<ResolvedCo
   if (!isWholeNumber(maxShardConcurrency, 1)) return fail("maxShardConcurrency", "maxShardConcurrency must be a whole number ≥ 1")
   const shardSyncIntervalMs = config.shardSyncIntervalMs ?? 10_000
   if (!isWholeNumber(shardSyncIntervalMs, 1)) return fail("shardSyncIntervalMs", "shardSyncIntervalMs must be a whole number ≥ 1")
-  for (const [field, policy] of [["retry", config.retry], ["kinesisBackoff", config.kinesisBackoff]] as const) {
-    for (const [name, value] of Object.entries(policy ?? {})) {
-      if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-        return fail(field, `${field}.${name} must be a finite number ≥ 0`)
-      }
+  const retry = checkRetryPolicy(config.retry)
+  if (Either.isLeft(retry)) return Either.left(retry.left)
+  for (const [name, value] of Object.entries(config.kinesisBackoff ?? {})) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      return fail("kinesisBackoff", `kinesisBackoff.${name} must be a finite number ≥ 0`)
     }
-  }
-  if (config.retry?.maxAttempts !== undefined && config.retry.maxAttempts < 1) {
-    return fail("retry", "retry.maxAttempts must be ≥ 1")
   }
   return Either.right({
     app,
@@ -148,7 +149,7 @@ export const consumerConfig = (config: ConsumerConfig): Either.Either<ResolvedCo
     recordsPerCall,
     maxShardConcurrency,
     shardSyncIntervalMs,
-    retry: config.retry ?? {},
+    retry: retry.right,
     kinesisBackoff: { baseMs: config.kinesisBackoff?.baseMs ?? 200, capMs: config.kinesisBackoff?.capMs ?? 5_000 },
     onGetRecordsError: config.onGetRecordsError,
     onDecodeError: config.onDecodeError,

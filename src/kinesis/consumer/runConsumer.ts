@@ -2,7 +2,7 @@ import { Effect, Either, FiberSet, Option, Queue } from "effect"
 import type { KinesisError } from "../../errors.js"
 import { Metrics } from "../../metrics/Metrics.js"
 import type { Pipeline } from "../../pipeline/Pipeline.js"
-import { resolveRetryPolicy, retrySchedule } from "../../processor/retry.js"
+import { retrySchedule } from "../../retry/index.js"
 import type { Decoder } from "../../processor/types.js"
 import { type Checkpoint, Checkpoints } from "../../state/Checkpoints.js"
 import { type ConsumerConfig, consumerConfig, type ResolvedConsumerConfig, type ShardEvent } from "./config.js"
@@ -56,7 +56,6 @@ export const runConsumer = <E, V>(pipeline: Pipeline<E, V>, decoder: Decoder<E>,
     const config = yield* consumerConfig(input)
     const checkpoints = yield* Checkpoints
     const metrics = yield* Metrics
-    const policy = resolveRetryPolicy(config.retry)
     const semaphore = yield* Effect.makeSemaphore(config.maxShardConcurrency)
     const fibers = yield* FiberSet.make<void, never>()
     // A finished shard wakes the scheduler, so its children start without waiting for the tick.
@@ -71,7 +70,7 @@ export const runConsumer = <E, V>(pipeline: Pipeline<E, V>, decoder: Decoder<E>,
     const keyOf = (shardId: string) => ({ app: config.app, stream: config.stream, shardId })
     const getCheckpoint = (shardId: string) =>
       checkpoints.get(keyOf(shardId)).pipe(
-        Effect.retry(retrySchedule(policy)),
+        Effect.retry(retrySchedule(config.retry)),
         Effect.tapError((error) => metrics.error(`${pipeline.name}:consumer_checkpoint_read:${shardId}`, error)),
         Effect.either
       )
@@ -137,7 +136,7 @@ export const runConsumer = <E, V>(pipeline: Pipeline<E, V>, decoder: Decoder<E>,
       })
 
     const relist = listShards(config.stream).pipe(
-      Effect.retry(retrySchedule({ ...config.kinesisBackoff, maxAttempts: policy.maxAttempts }))
+      Effect.retry(retrySchedule({ ...config.kinesisBackoff, maxAttempts: config.retry.maxAttempts }))
     )
     yield* sync(yield* relist)
     const resync = Effect.gen(function*() {

@@ -1,7 +1,7 @@
 import type { GetRecordsCommandOutput } from "@aws-sdk/client-kinesis"
 import { Clock, Duration, Effect, Option, Stream } from "effect"
 import type { KinesisError } from "../../errors.js"
-import { fullJitterBackoff } from "../../processor/retry.js"
+import { fullJitterBackoff } from "../../retry/index.js"
 import type { SourceRecord } from "../../processor/types.js"
 import { minGetRecordsSpacingMs, type ResolvedConsumerConfig } from "./config.js"
 import { KinesisApi } from "../stream/KinesisApi.js"

@@ -1,7 +1,7 @@
 import { Either, type Clock, type Layer } from "effect"
 import { InvalidConfig, type DecodeError } from "../../errors.js"
 import type { Metrics } from "../../metrics/Metrics.js"
-import type { RetryPolicy } from "../../processor/types.js"
+import { checkRetryPolicy, type RetryPolicy } from "../../retry/index.js"
 import type { Store } from "../../state/Store.js"
 
 /** The services a batch needs; a layer may provide more (Cache, Deduper). */
@@ -26,12 +26,11 @@ export interface KinesisHandlerOptions {
    * Default: the live DynamoDB layers configured from environment variables.
    */
   readonly layer?: Layer.Layer<HandlerServices, unknown> | undefined
-  /** Commit attempts in all, including the first. Default 3. */
-  readonly maxAttempts?: number | undefined
-  /** Backoff base in ms (full jitter). Default 50. */
-  readonly backoffBaseMs?: number | undefined
-  /** Backoff cap in ms. Default 5000. */
-  readonly backoffCapMs?: number | undefined
+  /**
+   * Commit attempts per row and their full-jitter backoff, as the polling consumer takes them.
+   * Default `{ maxAttempts: 3, baseMs: 50, capMs: 5000 }` (the Go library's).
+   */
+  readonly retry?: Partial<RetryPolicy> | undefined
   /**
    * Stop starting new commits when `context.getRemainingTimeInMillis()` falls below this, and
    * report the rest for retry. Default 1000.
@@ -71,17 +70,11 @@ const fail = (field: string, message: string) => Either.left(new InvalidConfig({
 const isWhole = (value: number) => Number.isSafeInteger(value)
 const isNonNegative = (value: number) => Number.isFinite(value) && value >= 0
 
-/** Applies the Go library's defaults (3 attempts, 50 ms / 5 s backoff) and checks every value. */
+/** Applies the defaults (the retry policy's from `src/retry`) and checks every value. */
 export const resolveOptions = (options: KinesisHandlerOptions = {}): Either.Either<ResolvedOptions, InvalidConfig> => {
-  const maxAttempts = options.maxAttempts ?? 3
-  const baseMs = options.backoffBaseMs ?? 50
-  const capMs = options.backoffCapMs ?? 5_000
+  const retry = checkRetryPolicy(options.retry)
+  if (Either.isLeft(retry)) return Either.left(retry.left)
   const deadlineMarginMs = options.deadlineMarginMs ?? 1_000
-  if (!isWhole(maxAttempts) || maxAttempts < 1) return fail("maxAttempts", "maxAttempts must be a whole number ≥ 1")
-  if (!isNonNegative(baseMs)) return fail("backoffBaseMs", "backoffBaseMs must be a finite number ≥ 0")
-  if (!isNonNegative(capMs) || capMs < baseMs) {
-    return fail("backoffCapMs", "backoffCapMs must be a finite number ≥ backoffBaseMs")
-  }
   if (!isNonNegative(deadlineMarginMs)) return fail("deadlineMarginMs", "deadlineMarginMs must be a finite number ≥ 0")
   if (options.concurrency !== undefined && (!isWhole(options.concurrency) || options.concurrency < 1)) {
     return fail("concurrency", "concurrency must be a whole number ≥ 1")
@@ -91,7 +84,7 @@ export const resolveOptions = (options: KinesisHandlerOptions = {}): Either.Eith
   }
   return Either.right({
     layer: options.layer,
-    retry: { maxAttempts, baseMs, capMs },
+    retry: retry.right,
     deadlineMarginMs,
     reportDecodeErrors: options.reportDecodeErrors ?? false,
     onDecodeError: options.onDecodeError,

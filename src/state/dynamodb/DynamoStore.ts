@@ -1,13 +1,12 @@
 import { Effect, Layer, Option } from "effect"
 import { StoreError } from "../../errors.js"
-import { resolveRetryPolicy } from "../../processor/retry.js"
+import { defaultConflictPolicy, resolveRetryPolicy } from "../../retry/index.js"
 import type { CommitOutcome, CommitRequest } from "../Commit.js"
 import { Deduper } from "../Deduper.js"
 import { Store, type StoreService } from "../Store.js"
 import { commitAdd, commitFencedAdd } from "./commitAdd.js"
 import { commitCas } from "./commitCas.js"
 import { commitClaims } from "./commitClaims.js"
-import { defaultConflictPolicy } from "./conflict.js"
 import type { DynamoStateConfig } from "./config.js"
 import { DynamoClient } from "./DynamoClient.js"
 import { getRow, getRows } from "./read.js"
@@ -24,7 +23,7 @@ export const makeDynamoStore = (
   options: DynamoStoreOptions & { readonly claimsTable?: string | undefined } = {}
 ): StoreService => {
   const consistent = options.consistentReads ?? false
-  const policy = resolveRetryPolicy({ ...defaultConflictPolicy, ...options.conflictRetry })
+  const policy = resolveRetryPolicy(options.conflictRetry, defaultConflictPolicy)
   const claimsTable = options.claimsTable
   const commit = <V>(request: CommitRequest<V>): Effect.Effect<CommitOutcome<V>, StoreError> => {
     if (request.contributions.length === 0) {

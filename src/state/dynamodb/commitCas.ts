@@ -1,7 +1,7 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb"
 import { Clock, Effect, Either, Option, Ref } from "effect"
 import { StoreError } from "../../errors.js"
-import type { RetryPolicy } from "../../processor/types.js"
+import type { RetryPolicy } from "../../retry/index.js"
 import type { CommitOutcome, CommitRequest, Contribution } from "../Commit.js"
 import type { RowKey } from "../RowKey.js"
 import { conditionFailedItem } from "./conditions.js"

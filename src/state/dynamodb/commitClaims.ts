@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-dynamodb"
 import { Clock, Effect, Option, Ref } from "effect"
 import { StoreError } from "../../errors.js"
-import type { RetryPolicy } from "../../processor/types.js"
+import type { RetryPolicy } from "../../retry/index.js"
 import { claimId, type CommitOutcome, type CommitRequest, type Contribution } from "../Commit.js"
 import { currentValue, readRow, versionedUpdate } from "./commitCas.js"
 import { claimKey } from "./claimKey.js"

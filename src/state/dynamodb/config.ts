@@ -1,6 +1,6 @@
 import { Config, Option } from "effect"
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
-import type { RetryPolicy } from "../../processor/types.js"
+import type { RetryPolicy } from "../../retry/index.js"
 
 /**
  * How the DynamoDB state layers reach DynamoDB. Aggregate table names are not here: they come
@@ -25,7 +25,11 @@ export interface DynamoStateConfig {
   readonly sdkMaxAttempts?: number
   /** Per-request socket timeout of clients built here. Default 5000 ms. */
   readonly requestTimeoutMs?: number
-  /** Bound and backoff for compare-and-swap conflicts. Default 8 attempts, 20 ms base, 1 s cap. */
+  /**
+   * Bound and backoff for compare-and-swap conflicts. Default 8 attempts, 20 ms base, 1 s cap.
+   * They nest inside the processor's attempts: 3 × 8 = 24 conditional writes per row at most, by
+   * default (see `src/retry`).
+   */
   readonly conflictRetry?: Partial<RetryPolicy>
 }
 

@@ -1,17 +1,14 @@
 import { Data, Effect } from "effect"
 import { StoreError } from "../../errors.js"
-import { retrySchedule } from "../../processor/retry.js"
-import type { RetryPolicy } from "../../processor/types.js"
+import { type RetryPolicy, retrySchedule } from "../../retry/index.js"
 
 /** Internal: a compare-and-swap write lost to another writer. Never leaves this folder. */
 export class Conflict extends Data.TaggedError("Conflict")<{ readonly table: string }> {}
 
-/** Default bound for compare-and-swap retries (the Go library tries 8 times). */
-export const defaultConflictPolicy: RetryPolicy = { maxAttempts: 8, baseMs: 20, capMs: 1_000 }
-
 /**
  * Retries `attempt` on `Conflict` with full-jitter backoff, bounded; once exhausted the conflict
- * becomes a transient `StoreError` (the processor may retry the whole commit later).
+ * becomes a transient `StoreError` (the processor may retry the whole commit later: the two
+ * bounds multiply, see `src/retry`).
  */
 export const retryConflicts = <A, E>(
   operation: string,

@@ -2,7 +2,7 @@ import { InternalServerError, ProvisionedThroughputExceededException, Throttling
 import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sum } from "../../../src/monoid/index.js"
-import { retrySchedule } from "../../../src/processor/retry.js"
+import { retrySchedule } from "../../../src/retry/index.js"
 import type { CommitRequest } from "../../../src/state/Commit.js"
 import { isTransient, makeDynamoStore } from "../../../src/state/dynamodb/index.js"
 import { injectFaults } from "../../support/faults.js"

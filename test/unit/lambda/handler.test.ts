@@ -17,7 +17,7 @@ import { awsDocsSampleEvent } from "./sampleEvent.js"
 const PageView = Schema.Struct({ page: Schema.String, user: Schema.String })
 const views = pipeline({ name: "views", key: (view: typeof PageView.Type) => view.page, monoid: count, store: "views" })
 const decoder = jsonDecoder(PageView)
-const quick = { backoffBaseMs: 1, backoffCapMs: 2 }
+const quick = { baseMs: 1, capMs: 2 }
 
 /** Total count per page in the memory store's all-time rows. */
 const totals = (state: MemoryState.MemoryState, table = "views"): Record<string, number> =>
@@ -30,7 +30,7 @@ afterEach(async () => {
 })
 
 const memoryHandler = (state = MemoryState.make(), options: Parameters<typeof kinesisHandler>[2] = {}) =>
-  track(kinesisHandler(views, decoder, { layer: Layer.merge(state.layer, layerNoop), ...quick, ...options }))
+  track(kinesisHandler(views, decoder, { layer: Layer.merge(state.layer, layerNoop), ...options, retry: { ...quick, ...options.retry } }))
 
 describe("kinesisHandler", () => {
   it("processes the AWS docs sample event, placing each record by its arrival time", async () => {
@@ -126,7 +126,7 @@ describe("kinesisHandler", () => {
 
   it("recovers from transient store faults within its attempts", async () => {
     const state = MemoryState.make()
-    const handler = memoryHandler(state, { maxAttempts: 3 })
+    const handler = memoryHandler(state, { retry: { maxAttempts: 3 } })
     state.store.control.commitFaults.failCall(1, { phase: "before" })
     state.store.control.commitFaults.failCall(2, { phase: "after" })
     expect(reported(await handler(pageViewEvent(["x", "x", "y"]), fakeContext()))).toEqual([])
@@ -135,7 +135,7 @@ describe("kinesisHandler", () => {
 
   it("reports every record when the store is unreachable for all of them, rather than throw", async () => {
     const state = MemoryState.make()
-    const handler = memoryHandler(state, { maxAttempts: 2 })
+    const handler = memoryHandler(state, { retry: { maxAttempts: 2 } })
     state.store.control.commitFaults.setHook(() => ({ phase: "before" }))
     const event = pageViewEvent(["a", "b", "c"])
     expect(reported(await handler(event, fakeContext()))).toEqual(event.Records.map((r) => r.kinesis.sequenceNumber))
@@ -265,7 +265,7 @@ describe("kinesisHandler", () => {
   })
 
   it("rejects invalid options at construction with InvalidConfig", () => {
-    expect(() => kinesisHandler(views, decoder, { maxAttempts: 0 })).toThrow(/maxAttempts/)
+    expect(() => kinesisHandler(views, decoder, { retry: { maxAttempts: 0 } })).toThrow(/maxAttempts/)
     const result = makeKinesisHandler(views, decoder, { deadlineMarginMs: -1 })
     expect(Either.isLeft(result) && result.left._tag).toBe("InvalidConfig")
     const noDecoder = makeKinesisHandler(views, undefined as unknown as typeof decoder)

@@ -12,11 +12,11 @@ describe("handler options", () => {
   })
 
   it.each([
-    [{ maxAttempts: 0 }, "maxAttempts"],
-    [{ maxAttempts: 1.5 }, "maxAttempts"],
-    [{ backoffBaseMs: -1 }, "backoffBaseMs"],
-    [{ backoffBaseMs: Number.NaN }, "backoffBaseMs"],
-    [{ backoffBaseMs: 100, backoffCapMs: 50 }, "backoffCapMs"],
+    [{ retry: { maxAttempts: 0 } }, "retry"],
+    [{ retry: { maxAttempts: 1.5 } }, "retry"],
+    [{ retry: { baseMs: -1 } }, "retry"],
+    [{ retry: { baseMs: Number.NaN } }, "retry"],
+    [{ retry: { baseMs: 100, capMs: 50 } }, "retry"],
     [{ deadlineMarginMs: Number.POSITIVE_INFINITY }, "deadlineMarginMs"],
     [{ concurrency: 0 }, "concurrency"]
   ])("rejects %o naming the field", (options, field) => {
