@@ -2,9 +2,25 @@
  * Murmur for TypeScript, core entry: monoids, windows, pipelines, the processor, the state and
  * metrics contracts with their in-memory layers, and the query API. Drivers and backends have
  * their own entries so a Lambda bundle pulls in only what it uses:
- * `murmur-ts/lambda`, `murmur-ts/consumer`, `murmur-ts/dynamodb`, `murmur-ts/http`, `murmur-ts/laws`.
+ * `murmur-ts/lambda`, `murmur-ts/consumer`, `murmur-ts/dynamodb`, `murmur-ts/http`, `murmur-ts/laws`;
+ * test hooks (fault plans, claim books) are in `murmur-ts/testing`. Each sub-index re-exported
+ * here lists its public names; nothing else is public.
  */
-export * from "./errors.js"
+export {
+  DecodeError,
+  InvalidConfig,
+  InvalidKey,
+  InvalidPipeline,
+  InvalidRange,
+  KinesisError,
+  NotWindowed,
+  RangeTooLarge,
+  type RecordError,
+  RetriesExhausted,
+  StaleCheckpoint,
+  StoreError,
+  WindowRequired
+} from "./errors.js"
 export * from "./monoid/index.js"
 export * from "./pipeline/index.js"
 export * from "./state/index.js"
@@ -13,4 +29,5 @@ export * as Window from "./window/index.js"
 export type { Window as WindowSpec } from "./window/Window.js"
 export * from "./metrics/index.js"
 export * from "./processor/index.js"
+export { type Backoff, defaultRetryPolicy, fullJitterBackoff, type RetryPolicy, retrySchedule } from "./retry/index.js"
 export * as Query from "./query/index.js"

@@ -1,7 +1,11 @@
-export * from "./Cache.js"
-export * from "./Checkpoints.js"
-export * from "./Commit.js"
-export * from "./Deduper.js"
-export * from "./RowKey.js"
-export * from "./sequence.js"
-export * from "./Store.js"
+/**
+ * The state contracts: the services a backend provides (`Store`, `Cache`, `Deduper`,
+ * `Checkpoints`) and the commit request the processor hands the store. Implement these to add a
+ * backend; the in-memory and DynamoDB layers implement them.
+ */
+export { Cache, type CacheService } from "./Cache.js"
+export { type Checkpoint, type CheckpointKey, Checkpoints, type CheckpointsService } from "./Checkpoints.js"
+export { claimId, type CommitOutcome, type CommitRequest, type CommitStrategy, type Contribution } from "./Commit.js"
+export { Deduper, type DeduperService } from "./Deduper.js"
+export { type RowKey, rowKeyId } from "./RowKey.js"
+export { Store, type StoreService } from "./Store.js"

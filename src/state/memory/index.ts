@@ -1,5 +1,7 @@
-export * from "./claims.js"
-export * from "./faults.js"
+/**
+ * In-memory state layers: each module has `make()` (the service plus a `control` for tests)
+ * and `layer`. Fault plans and claim books for tests are in `murmur-ts/testing`.
+ */
 export * as MemoryCache from "./MemoryCache.js"
 export * as MemoryCheckpoints from "./MemoryCheckpoints.js"
 export * as MemoryDeduper from "./MemoryDeduper.js"

@@ -9,7 +9,7 @@ import { count, custom, type Monoid } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
 import { jsonDecoder, processBatch } from "../../../src/processor/index.js"
 import type { BatchResult, SourceRecord } from "../../../src/processor/types.js"
-import type { Fault } from "../../../src/state/memory/index.js"
+import type { Fault } from "../../../src/testing.js"
 import { rowKeyId } from "../../../src/state/RowKey.js"
 import { makeHarness, recordsOf, type View, views, withTestClock } from "./support.js"
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, TestClock } from "effect"
 import { count, max, sum } from "../../../src/monoid/index.js"
 import { claimId, type CommitRequest, type CommitStrategy, type Contribution } from "../../../src/state/Commit.js"
-import { MemoryDeduper, MemoryState, MemoryStore, makeClaimBook } from "../../../src/state/memory/index.js"
+import { MemoryDeduper, MemoryState, MemoryStore } from "../../../src/state/memory/index.js"
+import { makeClaimBook } from "../../../src/testing.js"
 
 const key = { entity: "page:home", bucket: 7 }
 const fenced: CommitStrategy = { _tag: "Fenced", shardId: "shardId-000" }
