@@ -3,8 +3,22 @@
  * processor and stores need to treat values efficiently and safely.
  */
 
-/** What kind of monoid this is: drives storage (numeric ADD vs compare-and-swap) and coalescing. */
-export type MonoidKind = "sum" | "count" | "min" | "max" | "first" | "last" | "set" | "custom"
+/** What kind of monoid this is: drives storage (numeric ADD vs compare-and-swap), coalescing and how reads render it. */
+export type MonoidKind =
+  | "sum"
+  | "count"
+  | "min"
+  | "max"
+  | "first"
+  | "last"
+  | "set"
+  | "hll"
+  | "topk"
+  | "bloom"
+  | "decayedSum"
+  | "map"
+  | "tuple"
+  | "custom"
 
 /**
  * How a value is stored in an aggregate row's `v` attribute.
@@ -47,4 +61,15 @@ export interface Monoid<V> {
   /** Structural equality for values of this monoid (law checks, compare-and-swap). */
   readonly equals: (left: V, right: V) => boolean
   readonly codec: ValueCodec<V>
+  /**
+   * The most bytes an encoded value of this monoid can take in a row's `v` (the declared
+   * worst case, so the planner can keep rows under DynamoDB's 400 KB item limit), or
+   * `undefined` when nothing bounds it (a custom monoid, `first`/`last` of arbitrary values).
+   */
+  readonly maxEncodedBytes: number | undefined
+  /**
+   * A budget finer than bytes (e.g. `set`'s `maxMembers`), checked by `overBudget`. Returns why
+   * the value is too large, or `undefined` when it fits.
+   */
+  readonly overBudget?: (value: V) => string | undefined
 }

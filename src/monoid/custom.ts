@@ -13,6 +13,8 @@ export interface CustomMonoidOptions<V> {
   readonly equals?: (left: V, right: V) => boolean
   /** Default: JSON text as bytes. */
   readonly codec?: ValueCodec<V>
+  /** The most bytes an encoded value may take; default unbounded (the row's item limit still applies). */
+  readonly maxEncodedBytes?: number
 }
 
 /**
@@ -30,5 +32,6 @@ export const custom = <V>(options: CustomMonoidOptions<V>): Monoid<V> => ({
   additive: options.additive ?? false,
   nativeAdd: false,
   equals: options.equals ?? ((left, right) => JSON.stringify(left) === JSON.stringify(right)),
-  codec: options.codec ?? { storage: "binary", encode: jsonBytes, decode: (bytes) => parseJsonBytes(bytes) as V }
+  codec: options.codec ?? { storage: "binary", encode: jsonBytes, decode: (bytes) => parseJsonBytes(bytes) as V },
+  maxEncodedBytes: options.maxEncodedBytes
 })

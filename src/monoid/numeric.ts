@@ -6,6 +6,9 @@ const numberCodec: ValueCodec<number> = {
   decode: (stored) => stored
 }
 
+/** DynamoDB stores at most 38 significant digits: 19 bytes of digits, one of exponent, one more. */
+const numberBytes = 21
+
 const sameNumber = (left: number, right: number) => left === right || (Number.isNaN(left) && Number.isNaN(right))
 
 /**
@@ -23,7 +26,8 @@ export const sum: Monoid<number> = {
   additive: true,
   nativeAdd: true,
   equals: sameNumber,
-  codec: numberCodec
+  codec: numberCodec,
+  maxEncodedBytes: numberBytes
 }
 
 /**
@@ -51,8 +55,10 @@ const extremum = (kind: "min" | "max", pick: (l: number, r: number) => number): 
   commutative: true,
   additive: true,
   nativeAdd: false,
-  equals: (left, right) => left === right,
-  codec: extremumCodec
+  // NaN wins every comparison Math.min/max makes, so it is a value like any other here.
+  equals: (left, right) => left === right || (left !== null && right !== null && sameNumber(left, right)),
+  codec: extremumCodec,
+  maxEncodedBytes: numberBytes
 })
 
 /**

@@ -13,12 +13,28 @@ export const stamped = <T>(at: number, value: T): Stamped<T> => ({ at, value })
 /** `null` is the lawful "unset" identity of first and last. */
 export type Latest<T> = Stamped<T> | null
 
-// Ties on time are broken by the JSON text of the value, so every worker picks the same winner.
+/** Times in a total order: NaN before every number (and equal to itself), -0 equal to 0. */
+const compareTimes = (left: number, right: number): number =>
+  left === right || (Number.isNaN(left) && Number.isNaN(right))
+    ? 0
+    : Number.isNaN(left) ? -1 : Number.isNaN(right) ? 1 : left < right ? -1 : 1
+
+// `JSON.stringify` gives `undefined` for values with no JSON text (undefined, functions).
+const jsonText = (value: unknown): string | undefined => JSON.stringify(value)
+
+/**
+ * A total order on stamped values, so every worker picks the same winner whatever the order:
+ * time first, then the JSON text of the value, a value with no JSON text (`undefined`) first.
+ */
 const compareStamped = <T>(left: Stamped<T>, right: Stamped<T>): number => {
-  if (left.at !== right.at) return left.at < right.at ? -1 : 1
-  const l = JSON.stringify(left.value)
-  const r = JSON.stringify(right.value)
-  return l < r ? -1 : l > r ? 1 : 0
+  const byTime = compareTimes(left.at, right.at)
+  if (byTime !== 0) return byTime
+  const l = jsonText(left.value)
+  const r = jsonText(right.value)
+  if (l === r) return 0
+  if (l === undefined) return -1
+  if (r === undefined) return 1
+  return l < r ? -1 : 1
 }
 
 const stampedMonoid = <T>(kind: "first" | "last"): Monoid<Latest<T>> => ({
@@ -34,15 +50,14 @@ const stampedMonoid = <T>(kind: "first" | "last"): Monoid<Latest<T>> => ({
   commutative: true,
   additive: true,
   nativeAdd: false,
-  equals: (left, right) =>
-    left === right ||
-    (left !== null && right !== null && left.at === right.at &&
-      JSON.stringify(left.value) === JSON.stringify(right.value)),
-  codec: { storage: "binary", encode: jsonBytes, decode: (bytes) => parseJsonBytes(bytes) as Latest<T> }
+  equals: (left, right) => left === right || (left !== null && right !== null && compareStamped(left, right) === 0),
+  codec: { storage: "binary", encode: jsonBytes, decode: (bytes) => parseJsonBytes(bytes) as Latest<T> },
+  // Whatever the value is, it replaces the stored one: the row does not grow, but nothing bounds it.
+  maxEncodedBytes: undefined
 })
 
 /**
- * The earliest value by event time; equal times keep the smaller JSON text.
+ * The earliest value by event time; equal times keep the smaller JSON text (`undefined` is smallest).
  *
  * @example
  * first<string>().combine(stamped(2, "b"), stamped(1, "a")) // { at: 1, value: "a" }
@@ -50,7 +65,7 @@ const stampedMonoid = <T>(kind: "first" | "last"): Monoid<Latest<T>> => ({
 export const first = <T = unknown>(): Monoid<Latest<T>> => stampedMonoid<T>("first")
 
 /**
- * The latest value by event time; equal times keep the larger JSON text.
+ * The latest value by event time; equal times keep the larger JSON text (`undefined` is smallest).
  *
  * @example
  * last<string>().combine(stamped(2, "b"), stamped(1, "a")) // { at: 2, value: "b" }
