@@ -71,7 +71,7 @@ describe("layerReadableLogger", () => {
     const { lines, sink } = capture()
     return Effect.gen(function*() {
       yield* Effect.logWarning("slow shard").pipe(Effect.annotateLogs({ shard: "shardId-1", note: "two words" }))
-      expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN  slow shard shard=shardId-1 note="two words"$/)
+      expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}slow shard shard=shardId-1 note="two words"$/)
     }).pipe(Effect.provide(layerReadableLogger({ sink, level: LogLevel.Info })))
   })
 })
