@@ -13,6 +13,7 @@ import { KinesisApi } from "../../kinesis/stream/KinesisApi.js"
 import { afterSequence, iteratorRequest, latest, type ShardPosition, trimHorizon } from "../../kinesis/stream/position.js"
 import { type ConsumerProgress, updateShardProgress } from "../../kinesis/stream/progress.js"
 import { listShards } from "../../kinesis/stream/shards.js"
+import { compareSequence, isSequenceNumber } from "../../record/index.js"
 import { fullJitterBackoff, retrySchedule } from "../../retry/index.js"
 import { type EventSource, kinesisEventFrom, localContext } from "./lambdaEvent.js"
 
@@ -48,14 +49,14 @@ export interface LambdaPathOptions {
 export const firstFailedIndex = (records: ReadonlyArray<_Record>, response: KinesisStreamBatchResponse): number | undefined => {
   const failures = response?.batchItemFailures ?? []
   if (failures.length === 0) return undefined
-  let lowest: bigint | undefined
+  let lowest: string | undefined
   for (const failure of failures) {
-    const id = failure.itemIdentifier
-    if (typeof id !== "string" || !/^\d+$/.test(id)) return 0 // AWS retries the whole batch
-    const sequence = BigInt(id)
-    if (lowest === undefined || sequence < lowest) lowest = sequence
+    const id: unknown = failure.itemIdentifier
+    if (!isSequenceNumber(id)) return 0 // AWS retries the whole batch
+    if (lowest === undefined || compareSequence(id, lowest) < 0) lowest = id
   }
-  const index = records.findIndex((record) => BigInt(record.SequenceNumber ?? "0") === lowest)
+  const found = lowest
+  const index = found === undefined ? -1 : records.findIndex((record) => compareSequence(record.SequenceNumber ?? "0", found) === 0)
   return index < 0 ? 0 : index
 }
 
