@@ -3,6 +3,7 @@ import { InvalidConfig, type DecodeError } from "../../errors.js"
 import type { Metrics } from "../../metrics/Metrics.js"
 import { checkRetryPolicy, type RetryPolicy } from "../../retry/index.js"
 import type { Store } from "../../state/Store.js"
+import type { DeliveryOptions } from "./deliveryOptions.js"
 
 /** The services a batch needs; a layer may provide more (Cache, Deduper). */
 export type HandlerServices = Store | Metrics
@@ -20,7 +21,7 @@ export type DecodeErrorCallback = (
 ) => void | Promise<void>
 
 /** Options of `kinesisHandler`; every one is optional. */
-export interface KinesisHandlerOptions {
+export interface KinesisHandlerOptions extends DeliveryOptions {
   /**
    * The services batches run with, built once per container (lazily, at the first invocation).
    * Default: the live DynamoDB layers configured from environment variables.
