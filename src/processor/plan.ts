@@ -5,13 +5,11 @@
 import { Either } from "effect"
 import { DecodeError, InvalidKey } from "../errors.js"
 import type { Pipeline } from "../pipeline/Pipeline.js"
+import { keyProblem } from "../record/index.js"
 import type { Contribution } from "../state/Commit.js"
 import type { RowKey } from "../state/RowKey.js"
 import { bucketId, ttlSeconds } from "../window/Window.js"
 import type { Decoder, SourceRecord } from "./types.js"
-
-/** DynamoDB's limit on a partition key value. */
-export const maxKeyBytes = 2048
 
 /** A contribution that knows the index of its record in the batch. */
 export interface IndexedContribution<V> extends Contribution<V> {
@@ -37,31 +35,6 @@ export interface BatchPlan<V> {
   readonly rejected: Array<DecodeError | InvalidKey | undefined>
   /** Per record index: how many rows it contributes to. */
   readonly contributionCounts: Int32Array
-}
-
-const utf8Length = (text: string): number => {
-  let bytes = 0
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 0x80) bytes += 1
-    else if (code < 0x800) bytes += 2
-    else if (code >= 0xd800 && code < 0xdc00 && i + 1 < text.length) {
-      bytes += 4
-      i++
-    } else bytes += 3
-  }
-  return bytes
-}
-
-/** Why a key cannot address a row, or `undefined` when it can. */
-export const keyProblem = (key: unknown): string | undefined => {
-  if (typeof key !== "string") return `a key must be a string, got ${typeof key}`
-  if (key === "") return "a key must not be empty"
-  // Three bytes per UTF-16 unit at most, so short keys need no count.
-  if (key.length * 3 > maxKeyBytes && utf8Length(key) > maxKeyBytes) {
-    return `a key must be at most ${maxKeyBytes} UTF-8 bytes, got ${utf8Length(key)}`
-  }
-  return undefined
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))

@@ -2,25 +2,20 @@
 import { Either } from "effect"
 import { InvalidConfig } from "../errors.js"
 import type { Pipeline } from "../pipeline/Pipeline.js"
+import { compareSequence } from "../record/index.js"
 import type { CommitStrategy } from "../state/Commit.js"
 import type { SourceRecord } from "./types.js"
 
 const atLeastOnce: CommitStrategy = { _tag: "AtLeastOnce" }
 
-const withoutLeadingZeros = (sequence: string): string =>
-  sequence.charCodeAt(0) === 48 ? sequence.replace(/^0+(?=.)/, "") : sequence
-
-// Kinesis sequence numbers are decimal strings; without leading zeros, longer means larger.
+// Every record has a sequence number, each above the one before.
 const ascending = (records: ReadonlyArray<SourceRecord>): boolean => {
   let previous: string | undefined
   for (const record of records) {
     const sequence = record.sequence
     if (sequence === undefined || sequence === "") return false
-    if (previous !== undefined) {
-      const current = withoutLeadingZeros(sequence)
-      if (current.length < previous.length || (current.length === previous.length && current <= previous)) return false
-      previous = current
-    } else previous = withoutLeadingZeros(sequence)
+    if (previous !== undefined && compareSequence(previous, sequence) >= 0) return false
+    previous = sequence
   }
   return true
 }

@@ -6,6 +6,7 @@
 import { Clock, Duration, Effect } from "effect"
 import { InvalidKey, InvalidRange, NotWindowed, RangeTooLarge, type StoreError, WindowRequired } from "../errors.js"
 import type { Monoid } from "../monoid/Monoid.js"
+import { keyProblem } from "../record/index.js"
 import type { RowKey } from "../state/RowKey.js"
 import { Store } from "../state/Store.js"
 import { type BucketRange, lastN, range as bucketRange, type Window } from "../window/Window.js"
@@ -32,16 +33,11 @@ export type Instant = number | Date
 /** Errors of the windowed queries besides the store's own. */
 export type WindowQueryError = NotWindowed | InvalidRange | RangeTooLarge | InvalidKey | StoreError
 
-// DynamoDB's limit for a partition key; the store would reject it with a less helpful error.
-const maxKeyBytes = 2048
-const utf8 = new TextEncoder()
-
+// Checked before reading: the store would reject such a key with a less helpful error.
 const checkEntities = (entities: ReadonlyArray<string>): Effect.Effect<void, InvalidKey> => {
   for (const entity of entities) {
-    if (entity === "") return Effect.fail(new InvalidKey({ key: entity, message: "a key cannot be empty" }))
-    if (entity.length * 3 > maxKeyBytes && utf8.encode(entity).length > maxKeyBytes) {
-      return Effect.fail(new InvalidKey({ key: entity, message: `a key is at most ${maxKeyBytes} bytes` }))
-    }
+    const problem = keyProblem(entity)
+    if (problem !== undefined) return Effect.fail(new InvalidKey({ key: entity, message: problem }))
   }
   return Effect.void
 }

@@ -1,6 +1,7 @@
 import type { GetRecordsCommandOutput } from "@aws-sdk/client-kinesis"
 import { Clock, Duration, Effect, Option, Stream } from "effect"
 import type { KinesisError } from "../../errors.js"
+import { consumerEventId } from "../../record/index.js"
 import { fullJitterBackoff } from "../../retry/index.js"
 import type { SourceRecord } from "../../processor/types.js"
 import { minGetRecordsSpacingMs, type ResolvedConsumerConfig } from "./config.js"
@@ -43,7 +44,7 @@ const toSourceRecords = (
   nowMs: number
 ): ReadonlyArray<SourceRecord> =>
   (response.Records ?? []).map((record) => ({
-    eventId: `${stream}/${shardId}/${record.SequenceNumber}`,
+    eventId: consumerEventId(stream, shardId, record.SequenceNumber),
     eventTimeMs: record.ApproximateArrivalTimestamp?.getTime() ?? nowMs,
     data: record.Data ?? new Uint8Array(),
     sequence: record.SequenceNumber,

@@ -1,5 +1,6 @@
 import type { KinesisStreamRecord } from "aws-lambda"
 import type { SourceRecord } from "../../processor/types.js"
+import { lambdaEventId } from "../../record/index.js"
 
 /**
  * Strict base64: Node's decoder silently skips characters outside the alphabet, so a payload is
@@ -30,10 +31,8 @@ export const shardIdOf = (record: KinesisStreamRecord): string | undefined => {
 }
 
 /** Stable event id across redeliveries, as the Go library forms it: `<eventSourceARN>/<sequenceNumber>`. */
-export const eventIdOf = (record: KinesisStreamRecord): string => {
-  const sequence = record.kinesis.sequenceNumber
-  return record.eventSourceARN ? `${record.eventSourceARN}/${sequence}` : sequence
-}
+export const eventIdOf = (record: KinesisStreamRecord): string =>
+  lambdaEventId(record.eventSourceARN, record.kinesis.sequenceNumber)
 
 /**
  * Maps a Lambda Kinesis record to the processor's `SourceRecord`. Event time is the arrival

@@ -1,8 +1,8 @@
 import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb"
 import { Clock, Config, type ConfigError, Effect, Layer, Option } from "effect"
 import { StaleCheckpoint, type StoreError } from "../../errors.js"
+import { padSequence, unpadSequence } from "../../record/index.js"
 import { type Checkpoint, type CheckpointKey, Checkpoints, type CheckpointsService } from "../Checkpoints.js"
-import { padSequence } from "../sequence.js"
 import { conditionFailedItem } from "./conditions.js"
 import { DynamoClient } from "./DynamoClient.js"
 import type { Item } from "./row.js"
@@ -14,11 +14,8 @@ export const checkpointKeyOf = (key: CheckpointKey): Item => ({
   sk: { S: key.shardId }
 })
 
-// Stored padded so DynamoDB's string comparison is numeric order; handed back as Kinesis wrote it.
-const unpad = (stored: string): string => stored.replace(/^0+(?=\d)/, "")
-
 const toCheckpoint = (item: Item): Checkpoint => ({
-  sequence: item["seq"]?.S === undefined ? undefined : unpad(item["seq"].S),
+  sequence: item["seq"]?.S === undefined ? undefined : unpadSequence(item["seq"].S),
   finished: item["finished"]?.BOOL ?? false,
   owner: item["owner"]?.S,
   leaseCounter: Number(item["leaseCounter"]?.N ?? "0"),
@@ -75,7 +72,7 @@ export const makeDynamoCheckpoints = (client: DynamoDBClient, table: string): Ch
             new StaleCheckpoint({
               shardId: key.shardId,
               attempted: sequence,
-              message: `checkpoint of ${key.shardId} is already at ${stored === undefined ? "a later sequence" : unpad(stored)}`
+              message: `checkpoint of ${key.shardId} is already at ${stored === undefined ? "a later sequence" : unpadSequence(stored)}`
             })
           )
         }

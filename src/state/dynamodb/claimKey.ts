@@ -1,7 +1,5 @@
 import { createHash } from "node:crypto"
-
-/** DynamoDB's limit on a partition key, in bytes. */
-export const maxPartitionKeyBytes = 2048
+import { fitsKey } from "../../record/index.js"
 
 /**
  * The `pk` a claim is stored under: the claim id itself, or, when it is longer than a partition
@@ -9,6 +7,6 @@ export const maxPartitionKeyBytes = 2048
  * SHA-256 of the whole id, so distinct ids stay distinct.
  */
 export const claimKey = (id: string): string =>
-  Buffer.byteLength(id, "utf8") <= maxPartitionKeyBytes
+  fitsKey(id)
     ? id
     : `${id.slice(0, 400)}#sha256:${createHash("sha256").update(id, "utf8").digest("hex")}`

@@ -1,7 +1,7 @@
 import { StoreError } from "../../errors.js"
 import type { Monoid } from "../../monoid/Monoid.js"
+import { compareSequence } from "../../record/index.js"
 import type { CommitOutcome, CommitRequest, Contribution } from "../Commit.js"
-import { compareSequence, padSequence } from "../sequence.js"
 
 /** The contributions folded in order from the identity: the delta one write applies. */
 export const combineAll = <V>(monoid: Monoid<V>, contributions: ReadonlyArray<Contribution<V>>): V => {
@@ -46,7 +46,6 @@ export const splitAtMark = <C extends { readonly sequence: string }>(
   mark: string | undefined
 ): { readonly applied: ReadonlyArray<C>; readonly rest: ReadonlyArray<C> } => {
   if (mark === undefined) return { applied: [], rest: contributions }
-  const padded = padSequence(mark)
-  const cut = contributions.findIndex((c) => padSequence(c.sequence) > padded)
+  const cut = contributions.findIndex((c) => compareSequence(c.sequence, mark) > 0)
   return cut === -1 ? { applied: contributions, rest: [] } : { applied: contributions.slice(0, cut), rest: contributions.slice(cut) }
 }

@@ -1,8 +1,8 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb"
 import { Either } from "effect"
 import type { Monoid } from "../../monoid/Monoid.js"
+import { padSequence } from "../../record/index.js"
 import type { RowKey } from "../RowKey.js"
-import { padSequence } from "../sequence.js"
 
 /** An item as the SDK returns it. */
 export type Item = Record<string, AttributeValue>

@@ -5,7 +5,7 @@
 import { Effect, Layer, Option } from "effect"
 import { StaleCheckpoint } from "../../errors.js"
 import { type Checkpoint, type CheckpointKey, Checkpoints, type CheckpointsService } from "../Checkpoints.js"
-import { compareSequence } from "../sequence.js"
+import { compareSequence } from "../../record/index.js"
 
 const idOf = (key: CheckpointKey): string => `${key.app}\u0000${key.stream}\u0000${key.shardId}`
 

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Effect, Fiber, Layer, TestClock } from "effect"
+import { Effect, Fiber, Layer, TestClock } from "effect"
 import { makeMemoryMetrics, Metrics } from "../../../src/metrics/index.js"
 import { max } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
@@ -45,7 +45,7 @@ const alwaysConflicting = (writes: Array<number>, now: () => number) => {
 describe("nested retries (processor attempts × compare-and-swap attempts)", () => {
   it.effect("stop at 3 × 8 = 24 conditional writes per row, within the documented backoff bound", () =>
     Effect.gen(function*() {
-      const clock = yield* Clock.Clock
+      const clock = yield* Effect.clock
       const writes: Array<number> = []
       const store = makeDynamoStore(alwaysConflicting(writes, () => clock.unsafeCurrentTimeMillis()))
       const layer = Layer.merge(Layer.succeed(Store, store), Layer.succeed(Metrics, makeMemoryMetrics().service))

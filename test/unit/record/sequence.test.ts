@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { compareSequence, padSequence, sequenceWidth } from "../../../src/state/sequence.js"
+import { compareSequence, isSequenceNumber, padSequence, sequenceWidth, unpadSequence } from "../../../src/record/index.js"
 
 // Kinesis sequence numbers: decimal strings of up to 128 digits.
 const sequences = fc.bigInt({ min: 0n, max: 10n ** 128n - 1n })
@@ -32,5 +32,19 @@ describe("sequence numbers", () => {
     expect(compareSequence("0", "000")).toBe(0)
     expect(compareSequence("49590338271490256608559692538361571095921575989136588898", "49590338271490256608559692538361571095921575989136588898")).toBe(0)
     expect(compareSequence("9", "10")).toBe(-1)
+  })
+})
+
+describe("padded sequence numbers", () => {
+  it("unpad to what Kinesis wrote", () => {
+    fc.assert(fc.property(sequences, (a) => unpadSequence(padSequence(a.toString())) === a.toString()))
+    expect(unpadSequence("000")).toBe("0")
+  })
+
+  it("are recognised: 1 to 128 digits", () => {
+    expect(isSequenceNumber("49590338271490256608559692538361571095921575989136588898")).toBe(true)
+    expect(isSequenceNumber("12a")).toBe(false)
+    expect(isSequenceNumber("")).toBe(false)
+    expect(isSequenceNumber("1".repeat(129))).toBe(false)
   })
 })
