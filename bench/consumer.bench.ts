@@ -10,7 +10,7 @@
 import { DynamoDBClient, ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb"
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from "@aws-sdk/client-kinesis"
 import { Effect, Fiber, Layer, Schema, Stream } from "effect"
-import { KinesisApiLive, kinesisClientLayer, makeProgress, runConsumer } from "../src/kinesis/consumer/index.js"
+import { KinesisApi, KinesisClient as MurmurKinesisClient, makeProgress, runConsumer } from "../src/kinesis/consumer/index.js"
 import { layerNoop } from "../src/metrics/noop.js"
 import { count } from "../src/monoid/index.js"
 import { pipeline } from "../src/pipeline/index.js"
@@ -88,7 +88,7 @@ const consumerRun = (kinesis: KinesisClient, dynamo: DynamoDBClient, table: stri
     yield* Fiber.interrupt(fiber)
   }).pipe(
     Effect.provide(Layer.mergeAll(
-      KinesisApiLive.pipe(Layer.provide(kinesisClientLayer(kinesis))),
+      KinesisApi.layer.pipe(Layer.provide(MurmurKinesisClient.layerClient(kinesis))),
       DynamoState.layer({ client: dynamo, checkpointsTable }),
       layerNoop
     ))

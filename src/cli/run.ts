@@ -5,7 +5,7 @@
  */
 import { Console, Effect, Layer, SubscriptionRef } from "effect"
 import { InvalidConfig } from "../errors.js"
-import { KinesisApiLive, KinesisClientLive } from "../kinesis/stream/KinesisApi.js"
+import { KinesisApi, KinesisClient } from "../kinesis/stream/KinesisApi.js"
 import { makeProgress } from "../kinesis/stream/progress.js"
 import { runConsumer } from "../kinesis/consumer/runConsumer.js"
 import { makeKinesisHandler } from "../kinesis/lambda/handler.js"
@@ -54,7 +54,7 @@ export const runPipeline = (command: RunCommand) =>
       })
     }
     const services = Layer.succeedContext(state)
-    const kinesis = KinesisApiLive.pipe(Layer.provide(KinesisClientLive({
+    const kinesis = KinesisApi.layer.pipe(Layer.provide(KinesisClient.layer({
       ...(env.region === undefined ? {} : { region: env.region }),
       ...(env.kinesisEndpoint === undefined ? {} : { endpoint: env.kinesisEndpoint })
     })))

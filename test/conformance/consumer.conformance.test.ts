@@ -6,7 +6,7 @@
  */
 import { Effect, Fiber, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { KinesisApiLive, kinesisClientLayer, runConsumer } from "../../src/kinesis/consumer/index.js"
+import { KinesisApi, KinesisClient, runConsumer } from "../../src/kinesis/consumer/index.js"
 import { layerNoop } from "../../src/metrics/noop.js"
 import type { DeliveryStrategy } from "../../src/pipeline/index.js"
 import { DynamoState } from "../../src/state/dynamodb/index.js"
@@ -51,7 +51,7 @@ const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
     const layer = Layer.mergeAll(
       DynamoState.layer({ client, claimsTable, checkpointsTable }),
       layerNoop,
-      KinesisApiLive.pipe(Layer.provide(kinesisClientLayer(kinesis)))
+      KinesisApi.layer.pipe(Layer.provide(KinesisClient.layerClient(kinesis)))
     )
     const consumers = Object.values(pipelines).map((pipeline) =>
       runConsumer(pipeline as never, pageViewDecoder, {

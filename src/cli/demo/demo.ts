@@ -10,7 +10,7 @@
 import { Console, Duration, Effect, Fiber, Layer, Schedule, SubscriptionRef } from "effect"
 import { DemoFailed, serverFailed } from "../errors.js"
 import { makeKinesisHandler } from "../../kinesis/lambda/handler.js"
-import { KinesisApiLive, kinesisClientLayer } from "../../kinesis/stream/KinesisApi.js"
+import { KinesisApi, KinesisClient } from "../../kinesis/stream/KinesisApi.js"
 import { makeProgress } from "../../kinesis/stream/progress.js"
 import { runConsumer } from "../../kinesis/consumer/runConsumer.js"
 import { serveQuery } from "../../query/http/server.js"
@@ -106,7 +106,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     const total = events.records.length
     const pipelines = demoPipelines(names.aggregates)
     const services = Layer.succeedContext(state.context)
-    const kinesisApi = KinesisApiLive.pipe(Layer.provide(kinesisClientLayer(kinesis.client)))
+    const kinesisApi = KinesisApi.layer.pipe(Layer.provide(KinesisClient.layerClient(kinesis.client)))
     // Distinct records, by sequence number: a retried batch reports its malformed records again.
     const malformedSeen = { consumer: new Set<string>(), lambda: new Set<string>() }
 

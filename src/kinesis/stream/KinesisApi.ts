@@ -4,7 +4,7 @@ import {
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type GetShardIteratorCommandInput,
-  KinesisClient,
+  KinesisClient as SdkKinesisClient,
   ListShardsCommand,
   type ListShardsCommandInput,
   type ListShardsCommandOutput
@@ -12,9 +12,6 @@ import {
 import { NodeHttpHandler } from "@smithy/node-http-handler"
 import { Config, Context, Effect, Layer, Option } from "effect"
 import { KinesisError } from "../../errors.js"
-
-/** The AWS SDK Kinesis client the consumer talks through. */
-export class KinesisClientTag extends Context.Tag("murmur/KinesisClient")<KinesisClientTag, KinesisClient>() {}
 
 /** Options of the client layer; each falls back to the environment. */
 export interface KinesisClientOptions {
@@ -27,34 +24,46 @@ export interface KinesisClientOptions {
 }
 
 /**
- * A Kinesis client over HTTP/1.1 (`NodeHttpHandler`: kinesalite speaks nothing else) with a request
- * timeout, destroyed when the layer's scope closes.
+ * The AWS SDK Kinesis client the consumer talks through, as a service.
  *
  * @example
- * const live = KinesisApiLive.pipe(Layer.provide(KinesisClientLive({ endpoint: "http://127.0.0.1:4567" })))
+ * const live = KinesisApi.layer.pipe(Layer.provide(KinesisClient.layer({ endpoint: "http://127.0.0.1:4567" })))
  */
-export const KinesisClientLive = (options: KinesisClientOptions = {}): Layer.Layer<KinesisClientTag> =>
-  Layer.scoped(
-    KinesisClientTag,
-    Effect.gen(function*() {
-      const region = options.region ?? (yield* Config.string("AWS_REGION").pipe(Config.withDefault("us-east-1")))
-      const endpoint = options.endpoint ?? Option.getOrUndefined(yield* Config.option(Config.string("KINESIS_ENDPOINT")))
-      return yield* Effect.acquireRelease(
-        Effect.sync(() =>
-          new KinesisClient({
-            region,
-            ...(endpoint !== undefined ? { endpoint } : {}),
-            requestHandler: new NodeHttpHandler({ requestTimeout: options.requestTimeoutMs ?? 10_000, connectionTimeout: 5_000, throwOnRequestTimeout: true })
-          })
-        ),
-        (client) => Effect.sync(() => client.destroy())
-      )
-    }).pipe(Effect.orDie)
-  )
+export class KinesisClient extends Context.Tag("murmur/KinesisClient")<KinesisClient, SdkKinesisClient>() {
+  /**
+   * A client over HTTP/1.1 (`NodeHttpHandler`: kinesalite speaks nothing else) with a request
+   * timeout, destroyed when the layer's scope closes.
+   *
+   * @example
+   * KinesisClient.layer({ region: "eu-west-1" })
+   */
+  static readonly layer = (options: KinesisClientOptions = {}): Layer.Layer<KinesisClient> =>
+    Layer.scoped(
+      KinesisClient,
+      Effect.gen(function*() {
+        const region = options.region ?? (yield* Config.string("AWS_REGION").pipe(Config.withDefault("us-east-1")))
+        const endpoint = options.endpoint ?? Option.getOrUndefined(yield* Config.option(Config.string("KINESIS_ENDPOINT")))
+        return yield* Effect.acquireRelease(
+          Effect.sync(() =>
+            new SdkKinesisClient({
+              region,
+              ...(endpoint !== undefined ? { endpoint } : {}),
+              requestHandler: new NodeHttpHandler({ requestTimeout: options.requestTimeoutMs ?? 10_000, connectionTimeout: 5_000, throwOnRequestTimeout: true })
+            })
+          ),
+          (client) => Effect.sync(() => client.destroy())
+        )
+      }).pipe(Effect.orDie)
+    )
 
-/** Wraps a client the caller owns (and destroys). */
-export const kinesisClientLayer = (client: KinesisClient): Layer.Layer<KinesisClientTag> =>
-  Layer.succeed(KinesisClientTag, client)
+  /**
+   * Wraps a client the caller owns (and destroys).
+   *
+   * @example
+   * KinesisClient.layerClient(new KinesisClient({ region: "eu-west-1" }))
+   */
+  static readonly layerClient = (client: SdkKinesisClient): Layer.Layer<KinesisClient> => Layer.succeed(KinesisClient, client)
+}
 
 /** The three Kinesis calls the consumer makes, as Effects with classified errors. */
 export interface KinesisApiService {
@@ -63,8 +72,36 @@ export interface KinesisApiService {
   readonly getRecords: (input: GetRecordsCommandInput) => Effect.Effect<GetRecordsCommandOutput, KinesisError>
 }
 
-/** The consumer's view of Kinesis: the live layer calls the SDK; tests can give a scripted one. */
-export class KinesisApi extends Context.Tag("murmur/KinesisApi")<KinesisApi, KinesisApiService>() {}
+/**
+ * The consumer's view of Kinesis: `KinesisApi.layer` calls the SDK client in `KinesisClient`;
+ * tests can give a scripted one with `Layer.succeed(KinesisApi, ...)`.
+ *
+ * @example
+ * runConsumer(pipeline, decoder, config).pipe(Effect.provide(KinesisApi.layer.pipe(Layer.provide(KinesisClient.layer()))))
+ */
+export class KinesisApi extends Context.Tag("murmur/KinesisApi")<KinesisApi, KinesisApiService>() {
+  /**
+   * `KinesisApi` over the SDK client in `KinesisClient`.
+   *
+   * @example
+   * KinesisApi.layer.pipe(Layer.provide(KinesisClient.layerClient(client)))
+   */
+  static readonly layer: Layer.Layer<KinesisApi, never, KinesisClient> = Layer.effect(
+    KinesisApi,
+    Effect.map(KinesisClient, (client) => ({
+      listShards: (input) => call("ListShards", (abortSignal) => client.send(new ListShardsCommand(input), { abortSignal })),
+      getShardIterator: (input) =>
+        call("GetShardIterator", (abortSignal) => client.send(new GetShardIteratorCommand(input), { abortSignal })).pipe(
+          Effect.flatMap((output) =>
+            output.ShardIterator === undefined
+              ? Effect.fail(classifyKinesisError("GetShardIterator", new Error("no ShardIterator in the response")))
+              : Effect.succeed(output.ShardIterator)
+          )
+        ),
+      getRecords: (input) => call("GetRecords", (abortSignal) => client.send(new GetRecordsCommand(input), { abortSignal }))
+    }))
+  )
+}
 
 const throttlingNames = new Set([
   "ProvisionedThroughputExceededException",
@@ -88,20 +125,3 @@ export const classifyKinesisError = (operation: string, cause: unknown): Kinesis
 /** Sends a command; interrupting the Effect aborts the HTTP request. */
 const call = <A>(operation: string, send: (signal: AbortSignal) => Promise<A>) =>
   Effect.tryPromise({ try: send, catch: (cause) => classifyKinesisError(operation, cause) })
-
-/** `KinesisApi` over the SDK client in `KinesisClientTag`. */
-export const KinesisApiLive: Layer.Layer<KinesisApi, never, KinesisClientTag> = Layer.effect(
-  KinesisApi,
-  Effect.map(KinesisClientTag, (client) => ({
-    listShards: (input) => call("ListShards", (abortSignal) => client.send(new ListShardsCommand(input), { abortSignal })),
-    getShardIterator: (input) =>
-      call("GetShardIterator", (abortSignal) => client.send(new GetShardIteratorCommand(input), { abortSignal })).pipe(
-        Effect.flatMap((output) =>
-          output.ShardIterator === undefined
-            ? Effect.fail(classifyKinesisError("GetShardIterator", new Error("no ShardIterator in the response")))
-            : Effect.succeed(output.ShardIterator)
-        )
-      ),
-    getRecords: (input) => call("GetRecords", (abortSignal) => client.send(new GetRecordsCommand(input), { abortSignal }))
-  }))
-)

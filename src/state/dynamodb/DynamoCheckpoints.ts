@@ -101,7 +101,7 @@ export const makeDynamoCheckpoints = (client: DynamoDBClient, table: string): Ch
  * The DynamoDB `Checkpoints` on a table with `pk` (S) and `sk` (S).
  *
  * @example
- * const checkpoints = DynamoCheckpoints.layer("murmur-checkpoints").pipe(Layer.provide(dynamoClientLayerFromEnv))
+ * const checkpoints = DynamoCheckpoints.layer("murmur-checkpoints").pipe(Layer.provide(DynamoClient.layerFromEnv))
  */
 const layer = (table: string): Layer.Layer<Checkpoints, never, DynamoClient> =>
   Layer.effect(Checkpoints, Effect.map(DynamoClient, (client) => makeDynamoCheckpoints(client, table)))

@@ -1,14 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { NodeHttpHandler } from "@smithy/node-http-handler"
-import { Context, Effect, Layer } from "effect"
+import { type ConfigError, Context, Effect, Layer } from "effect"
 import type { DynamoStateConfig } from "./config.js"
 import { dynamoStateConfigFromEnv } from "./config.js"
 
-/**
- * The DynamoDB client the state layers use, as a service, so tests and users can provide one with
- * their own middleware (fault injection, request counting, tracing).
- */
-export class DynamoClient extends Context.Tag("murmur/DynamoClient")<DynamoClient, DynamoDBClient>() {}
 
 /**
  * Builds a client: SDK retries off by default (the processor retries with full jitter; see
@@ -29,19 +24,35 @@ export const makeDynamoClient = (config: Omit<DynamoStateConfig, "client">): Dyn
   })
 
 /**
- * The client from explicit config: `config.client` as given (never destroyed here), else a new
- * client destroyed when the layer's scope closes.
+ * The DynamoDB client the state layers use, as a service, so tests and users can provide one with
+ * their own middleware (fault injection, request counting, tracing).
  *
  * @example
- * const client = dynamoClientLayer({ region: "eu-west-1" })
+ * DynamoState.layer({ checkpointsTable: "checkpoints" }).pipe(Layer.provide(DynamoClient.layer({ region: "eu-west-1" })))
  */
-export const dynamoClientLayer = (config: DynamoStateConfig): Layer.Layer<DynamoClient> =>
-  config.client !== undefined
-    ? Layer.succeed(DynamoClient, config.client)
-    : Layer.scoped(
-      DynamoClient,
-      Effect.acquireRelease(Effect.sync(() => makeDynamoClient(config)), (client) => Effect.sync(() => client.destroy()))
-    )
+export class DynamoClient extends Context.Tag("murmur/DynamoClient")<DynamoClient, DynamoDBClient>() {
+  /**
+   * The client from explicit config: `config.client` as given (never destroyed here), else a new
+   * client destroyed when the layer's scope closes.
+   *
+   * @example
+   * const client = DynamoClient.layer({ region: "eu-west-1" })
+   */
+  static readonly layer = (config: DynamoStateConfig): Layer.Layer<DynamoClient> =>
+    config.client !== undefined
+      ? Layer.succeed(DynamoClient, config.client)
+      : Layer.scoped(
+        DynamoClient,
+        Effect.acquireRelease(Effect.sync(() => makeDynamoClient(config)), (client) => Effect.sync(() => client.destroy()))
+      )
 
-/** The client from `MURMUR_REGION`/`AWS_REGION` and `MURMUR_DYNAMODB_ENDPOINT`. */
-export const dynamoClientLayerFromEnv = Layer.unwrapEffect(Effect.map(dynamoStateConfigFromEnv, dynamoClientLayer))
+  /**
+   * The client from `MURMUR_REGION`/`AWS_REGION` and `MURMUR_DYNAMODB_ENDPOINT`.
+   *
+   * @example
+   * Layer.provide(DynamoStore.layer(), DynamoClient.layerFromEnv)
+   */
+  static readonly layerFromEnv: Layer.Layer<DynamoClient, ConfigError.ConfigError> = Layer.unwrapEffect(
+    Effect.map(dynamoStateConfigFromEnv, (config) => DynamoClient.layer(config))
+  )
+}

@@ -3,7 +3,7 @@ import type { Checkpoints } from "../Checkpoints.js"
 import type { Store } from "../Store.js"
 import { dynamoStateConfigFromEnv, type DynamoStateConfig } from "./config.js"
 import { DynamoCheckpoints } from "./DynamoCheckpoints.js"
-import { DynamoClient, dynamoClientLayer } from "./DynamoClient.js"
+import { DynamoClient } from "./DynamoClient.js"
 import { DynamoDeduper } from "./DynamoDeduper.js"
 import { DynamoStore } from "./DynamoStore.js"
 import type { Deduper } from "../Deduper.js"
@@ -16,7 +16,7 @@ export type DynamoStateServices<C extends DynamoStateConfig> =
   | (C extends { readonly checkpointsTable: string } ? Checkpoints : never)
 
 const build = (config: DynamoStateConfig): Layer.Layer<Store | DynamoClient | Deduper | Checkpoints> => {
-  const client = dynamoClientLayer(config)
+  const client = DynamoClient.layer(config)
   const deduper = config.claimsTable === undefined ? Layer.empty : DynamoDeduper.layer(config.claimsTable)
   const store = DynamoStore.layer(config).pipe(Layer.provide(deduper))
   const checkpoints = config.checkpointsTable === undefined ? Layer.empty : DynamoCheckpoints.layer(config.checkpointsTable)

@@ -64,7 +64,7 @@ export const makeDynamoStore = (
  * @example
  * const live = DynamoStore.layer().pipe(
  *   Layer.provide(DynamoDeduper.layer("murmur-claims")),
- *   Layer.provideMerge(dynamoClientLayer({ region: "eu-west-1" }))
+ *   Layer.provideMerge(DynamoClient.layer({ region: "eu-west-1" }))
  * )
  */
 const layer = (options: DynamoStoreOptions = {}): Layer.Layer<Store, never, DynamoClient> =>

@@ -3,8 +3,8 @@ import type { KinesisClient } from "@aws-sdk/client-kinesis"
 import { Effect, Exit, Fiber, Layer, Schema } from "effect"
 import {
   type ConsumerConfig,
-  KinesisApiLive,
-  kinesisClientLayer,
+  KinesisApi,
+  KinesisClient as MurmurKinesisClient,
   runConsumer
 } from "../../../src/kinesis/consumer/index.js"
 import { layerNoop } from "../../../src/metrics/noop.js"
@@ -25,7 +25,7 @@ export const pageViews = (table: string) =>
 /** Kinesis (through `client`) plus DynamoDB Local state with checkpoints. */
 export const consumerLayer = (kinesis: KinesisClient, dynamo: DynamoDBClient, checkpointsTable: string) =>
   Layer.mergeAll(
-    KinesisApiLive.pipe(Layer.provide(kinesisClientLayer(kinesis))),
+    KinesisApi.layer.pipe(Layer.provide(MurmurKinesisClient.layerClient(kinesis))),
     DynamoState.layer({ client: dynamo, checkpointsTable }),
     layerNoop
   )

@@ -1,7 +1,7 @@
 import { Effect, Exit, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Checkpoints } from "../../../src/state/Checkpoints.js"
-import { DynamoCheckpoints, dynamoClientLayer, makeDynamoCheckpoints } from "../../../src/state/dynamodb/index.js"
+import { DynamoCheckpoints, DynamoClient, makeDynamoCheckpoints } from "../../../src/state/dynamodb/index.js"
 import { createLocalTables, localClient, run, runError } from "./local.js"
 
 const table = "murmur-ddb-checkpoints"
@@ -61,7 +61,7 @@ describe("DynamoDB checkpoints", () => {
         const service = yield* Checkpoints
         yield* service.save(key("layer"), seq(3))
         return yield* service.get(key("layer"))
-      }).pipe(Effect.provide(DynamoCheckpoints.layer(table)), Effect.provide(dynamoClientLayer({ client })))
+      }).pipe(Effect.provide(DynamoCheckpoints.layer(table)), Effect.provide(DynamoClient.layer({ client })))
     )
     expect(Option.getOrThrow(saved).sequence).toBe(seq(3))
   })

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { set, setOf, sum } from "../../../src/monoid/index.js"
 import { claimId, type CommitOutcome, type CommitRequest } from "../../../src/state/Commit.js"
 import { Deduper } from "../../../src/state/Deduper.js"
-import { DynamoState, DynamoStore, dynamoClientLayer, makeDynamoDeduper, makeDynamoStore } from "../../../src/state/dynamodb/index.js"
+import { DynamoState, DynamoStore, DynamoClient, makeDynamoDeduper, makeDynamoStore } from "../../../src/state/dynamodb/index.js"
 import { Store } from "../../../src/state/Store.js"
 import { countRequests } from "../../support/requestCounter.js"
 import { commitRequests, expectedSums, shardRecords, shuffled } from "./batch.js"
@@ -139,7 +139,7 @@ describe("claims commits on DynamoDB", () => {
 
   it("without a Deduper a claims commit fails, not transient; the layers wire one in", async () => {
     const [request] = commitRequests(shardRecords(1, 1, () => 1, "layers"), { pipeline: "p", table, monoid: sum, strategy: claims })
-    const bare = DynamoStore.layer().pipe(Layer.provide(dynamoClientLayer({ client })))
+    const bare = DynamoStore.layer().pipe(Layer.provide(DynamoClient.layer({ client })))
     const error = await runError(Effect.flatMap(Store, (s) => s.commit(request!)).pipe(Effect.provide(bare)))
     expect(error).toMatchObject({ _tag: "StoreError", transient: false })
     expect(error.message).toContain("Deduper")

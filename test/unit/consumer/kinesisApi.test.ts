@@ -1,7 +1,7 @@
 import { ExpiredIteratorException, LimitExceededException, ProvisionedThroughputExceededException, ResourceNotFoundException } from "@aws-sdk/client-kinesis"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { classifyKinesisError, KinesisClientLive, KinesisClientTag } from "../../../src/kinesis/stream/KinesisApi.js"
+import { classifyKinesisError, KinesisClient } from "../../../src/kinesis/stream/KinesisApi.js"
 
 const metadata = { $metadata: {}, message: "boom" }
 
@@ -23,14 +23,14 @@ describe("classifyKinesisError", () => {
   })
 })
 
-describe("KinesisClientLive", () => {
+describe("KinesisClient.layer", () => {
   it("builds a client for the given region and endpoint", async () => {
     const endpoint = await Effect.runPromise(
       Effect.gen(function*() {
-        const client = yield* KinesisClientTag
+        const client = yield* KinesisClient
         const resolved = yield* Effect.promise(() => client.config.endpoint!())
         return { region: yield* Effect.promise(() => client.config.region()), host: resolved.hostname, port: resolved.port }
-      }).pipe(Effect.provide(KinesisClientLive({ region: "eu-west-1", endpoint: "http://127.0.0.1:4567" })))
+      }).pipe(Effect.provide(KinesisClient.layer({ region: "eu-west-1", endpoint: "http://127.0.0.1:4567" })))
     )
     expect(endpoint).toEqual({ region: "eu-west-1", host: "127.0.0.1", port: 4567 })
   })
