@@ -60,6 +60,8 @@ const range = (records: ReadonlyArray<RecordPosition>, indices: ReadonlyArray<nu
  * error covers every record coalesced into it), one `Warning` line for the records not attempted
  * (after an in-order failure, or past the deadline) and one `Warning` line per decode-failure
  * reason (no message: schema messages can quote the payload). Nothing when all succeeded.
+ * Records for which `explained(index)` is true are left out (a caller that already logged them,
+ * such as a dead-letter path).
  *
  * @example
  * yield* logBatchFailures("page-views", "shardId-000000000000", sourceRecords, result.outcomes)
@@ -71,7 +73,8 @@ export const logBatchFailures = (
   pipeline: string,
   shard: string | undefined,
   records: ReadonlyArray<RecordPosition>,
-  outcomes: ReadonlyArray<OutcomeLike>
+  outcomes: ReadonlyArray<OutcomeLike>,
+  explained?: (index: number) => boolean
 ): Effect.Effect<void> =>
   Effect.suspend(() => {
     const failed = new Map<unknown, Array<number>>()
@@ -79,6 +82,7 @@ export const logBatchFailures = (
     const notAttempted: Array<number> = []
     for (let i = 0; i < outcomes.length; i++) {
       const outcome = outcomes[i]!
+      if (explained !== undefined && explained(i)) continue
       if (outcome._tag === "Failed") {
         const group = failed.get(outcome.error)
         if (group === undefined) failed.set(outcome.error, [i])

@@ -143,3 +143,15 @@ describe("logBatchFailures", () => {
     )
   })
 })
+
+describe("logBatchFailures with records explained elsewhere", () => {
+  it.effect("leaves them out", () => {
+    const { json, sink } = capture()
+    const error = new StoreError({ operation: "UpdateItem", transient: false, message: "ValidationException: too big" })
+    const outcomes = [{ _tag: "Failed", error }, { _tag: "Failed", error: new StoreError({ operation: "UpdateItem", transient: false, message: "other" }) }]
+    return logBatchFailures("p", "s", [{ sequence: "1" }, { sequence: "2" }], outcomes, (i) => i === 0).pipe(
+      Effect.zipRight(Effect.sync(() => expect(json().map((line) => line.errorMessage)).toEqual(["other"]))),
+      Effect.provide(layerJsonLogger({ sink, level: LogLevel.Info }))
+    )
+  })
+})
