@@ -14,10 +14,10 @@ export interface EventSourceMapping {
 
 /**
  * `ListEventSourceMappings` failed: no permission (`lambda:ListEventSourceMappings`), the API
- * unreachable, throttled, or the call timed out. `name` is the SDK error's name.
+ * unreachable, throttled, or the call timed out. `errorName` is the SDK error's name.
  */
 export class LambdaApiError extends Data.TaggedError("LambdaApiError")<{
-  readonly name: string
+  readonly errorName: string
   readonly message: string
   readonly cause?: unknown
 }> {}
@@ -30,7 +30,7 @@ export interface LambdaMappingsService {
 const toApiError = (cause: unknown): LambdaApiError => {
   const error = typeof cause === "object" && cause !== null ? (cause as { name?: unknown; message?: unknown }) : {}
   return new LambdaApiError({
-    name: typeof error.name === "string" ? error.name : "UnknownError",
+    errorName: typeof error.name === "string" ? error.name : "UnknownError",
     message: typeof error.message === "string" ? error.message : String(cause),
     cause
   })

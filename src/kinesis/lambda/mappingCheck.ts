@@ -48,14 +48,14 @@ export const makeMappingCheck = (config: MappingCheckConfig): MappingCheck => {
     return list.pipe(
       Effect.timeoutFail({
         duration: Duration.millis(timeoutMs),
-        onTimeout: () => new LambdaApiError({ name: "TimeoutError", message: `no answer within ${timeoutMs} ms` })
+        onTimeout: () => new LambdaApiError({ errorName: "TimeoutError", message: `no answer within ${timeoutMs} ms` })
       }),
       Effect.either,
       Effect.map(Either.merge),
       Effect.tap((answer) =>
         answer instanceof LambdaApiError
           ? Effect.logWarning(
-            `murmur: could not read the event-source mappings of function "${functionName}" (${answer.name}: ${answer.message}); ${
+            `murmur: could not read the event-source mappings of function "${functionName}" (${answer.errorName}: ${answer.message}); ${
               mode === "strict"
                 ? "mappingCheck is \"strict\", so fenced batches are refused (or use claims) until it can"
                 : "proceeding as configured, without checking ParallelizationFactor"
@@ -85,7 +85,7 @@ export const makeMappingCheck = (config: MappingCheckConfig): MappingCheck => {
         return Effect.succeed({ _tag: "Unchecked" } as const)
       }
       return Effect.map(answer, (found): Parallelism => {
-        if (found instanceof LambdaApiError) return { _tag: "Unknown", reason: `${found.name}: ${found.message}` }
+        if (found instanceof LambdaApiError) return { _tag: "Unknown", reason: `${found.errorName}: ${found.message}` }
         if (streamArn === undefined || streamArn === "") return { _tag: "Unknown", reason: "the records name no eventSourceARN" }
         const readers = readersOf(found, streamArn)
         return readers === 0
