@@ -5,8 +5,9 @@ import type { CommitOutcome, CommitRequest, Contribution } from "../Commit.js"
 import type { RowKey } from "../RowKey.js"
 import { combineAll, nothingNew, sequencedContributions, splitAtMark } from "./contributions.js"
 import { conditionFailedItem } from "./conditions.js"
-import { attr, encodeValue, type Item, keyOf, markAttribute, sequenceValue } from "./row.js"
+import { encodeValue, type Item, keyOf, markAttribute, sequenceValue } from "./row.js"
 import { send } from "./send.js"
+import { addUpdate } from "./updates.js"
 
 const numericDelta = <V>(request: CommitRequest<V>, delta: V) => {
   const encoded = encodeValue(request.monoid, delta)
@@ -28,16 +29,9 @@ export const commitAdd = <V>(client: DynamoDBClient, request: CommitRequest<V>):
     const delta = combineAll(request.monoid, request.contributions)
     const d = numericDelta(request, delta)
     if (d instanceof StoreError) return Effect.fail(d)
-    const withTtl = request.ttl !== undefined
     return send("UpdateItem", (abortSignal) =>
       client.send(
-        new UpdateItemCommand({
-          TableName: request.table,
-          Key: keyOf(request.key),
-          UpdateExpression: withTtl ? "ADD #v :d SET #ttl = :ttl" : "ADD #v :d",
-          ExpressionAttributeNames: { "#v": attr.value, ...(withTtl ? { "#ttl": attr.ttl } : {}) },
-          ExpressionAttributeValues: { ":d": d, ...(withTtl ? { ":ttl": { N: String(request.ttl) } } : {}) }
-        }),
+        new UpdateItemCommand({ TableName: request.table, Key: keyOf(request.key), ...addUpdate(d, request.ttl) }),
         { abortSignal }
       )).pipe(Effect.as({ applied: delta, alreadyApplied: [] }))
   })
@@ -69,7 +63,6 @@ export const commitFencedAdd = <V>(
   const sequenced = sequencedContributions(request)
   if (sequenced instanceof StoreError) return Effect.fail(sequenced)
   const mark = markAttribute(shardId)
-  const withTtl = request.ttl !== undefined
   type Sequenced = (typeof sequenced)[number]
 
   const attempt = (
@@ -85,15 +78,15 @@ export const commitFencedAdd = <V>(
         new UpdateItemCommand({
           TableName: request.table,
           Key: keyOf(request.key),
-          UpdateExpression: `ADD #v :d SET #m = :last${withTtl ? ", #ttl = :ttl" : ""}`,
+          ...addUpdate(d, request.ttl, {
+            assignments: ["#m = :last"],
+            names: { "#m": mark },
+            values: {
+              ":first": sequenceValue(pending[0]!.sequence),
+              ":last": sequenceValue(pending[pending.length - 1]!.sequence)
+            }
+          }),
           ConditionExpression: "attribute_not_exists(#m) OR #m < :first",
-          ExpressionAttributeNames: { "#v": attr.value, "#m": mark, ...(withTtl ? { "#ttl": attr.ttl } : {}) },
-          ExpressionAttributeValues: {
-            ":d": d,
-            ":first": sequenceValue(pending[0]!.sequence),
-            ":last": sequenceValue(pending[pending.length - 1]!.sequence),
-            ...(withTtl ? { ":ttl": { N: String(request.ttl) } } : {})
-          },
           ReturnValuesOnConditionCheckFailure: "ALL_OLD"
         }),
         { abortSignal }

@@ -1,4 +1,4 @@
-import { type AttributeValue, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb"
+import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb"
 import { Clock, Effect, Either, Option, Ref } from "effect"
 import { StoreError } from "../../errors.js"
 import type { RetryPolicy } from "../../retry/index.js"
@@ -7,8 +7,9 @@ import type { RowKey } from "../RowKey.js"
 import { conditionFailedItem } from "./conditions.js"
 import { Conflict, retryConflicts } from "./conflict.js"
 import { combineAll, nothingNew, sequencedContributions, splitAtMark } from "./contributions.js"
-import { attr, decodeValue, encodeValue, isExpired, type Item, keyOf, markAttribute, sequenceValue, versionOf } from "./row.js"
+import { attr, decodeValue, encodeValue, type Item, keyOf, markAttribute, sequenceValue } from "./row.js"
 import { send } from "./send.js"
+import { liveRow, noAssignments, versionedUpdate } from "./updates.js"
 
 /** Consistent read of a whole row (value, version, marks); `undefined` when absent. */
 export const readRow = (client: DynamoDBClient, table: string, key: RowKey) =>
@@ -23,36 +24,6 @@ export const currentValue = <V>(request: CommitRequest<V>, item: Item | undefine
       Either.left(new StoreError({ operation: "commit", transient: false, message: `${request.table}: ${message}` })),
     onRight: (value) => Either.right(value === undefined ? request.monoid.empty : value)
   })
-
-/** The pieces of a versioned write: `SET v = :v, ver = :ver1 (, extra)` on condition of the version read. */
-export const versionedUpdate = (
-  item: Item | undefined,
-  value: AttributeValue | undefined,
-  ttl: number | undefined,
-  extra: { readonly assignments: ReadonlyArray<string>; readonly names: Record<string, string>; readonly values: Record<string, AttributeValue> }
-) => {
-  const version = versionOf(item)
-  const assignments = ["#ver = :ver1", ...extra.assignments]
-  const names: Record<string, string> = { "#ver": attr.version, ...extra.names }
-  const values: Record<string, AttributeValue> = { ":ver1": { N: String((version ?? 0) + 1) }, ...extra.values }
-  if (value !== undefined) {
-    assignments.push("#v = :v")
-    names["#v"] = attr.value
-    values[":v"] = value
-  }
-  if (ttl !== undefined) {
-    assignments.push("#ttl = :ttl")
-    names["#ttl"] = attr.ttl
-    values[":ttl"] = { N: String(ttl) }
-  }
-  if (version !== undefined) values[":ver0"] = { N: String(version) }
-  return {
-    UpdateExpression: `SET ${assignments.join(", ")}`,
-    ConditionExpression: version === undefined ? "attribute_not_exists(#ver)" : "#ver = :ver0",
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values
-  }
-}
 
 /**
  * Compare-and-swap commit for monoids without a native add: read the row (consistently), drop the
@@ -80,10 +51,7 @@ export const commitCas = <V>(
     const attempt = Effect.gen(function*() {
       const known = yield* Ref.get(seen)
       const stored = Option.isSome(known) ? known.value : yield* readRow(client, request.table, request.key)
-      // An expired row is gone for readers; writes treat it as absent too (keeping its version).
-      const item = stored !== undefined && isExpired(stored, yield* Clock.currentTimeMillis)
-        ? { [attr.version]: stored[attr.version]! }
-        : stored
+      const item = liveRow(stored, yield* Clock.currentTimeMillis)
       const split = mark === undefined
         ? { applied: [], rest: ordered }
         : splitAtMark(ordered as ReadonlyArray<Contribution<V> & { readonly sequence: string }>, item?.[mark]?.S)
@@ -97,7 +65,7 @@ export const commitCas = <V>(
         encodeValue(request.monoid, request.monoid.combine(current, delta)),
         request.ttl,
         mark === undefined || last === undefined
-          ? { assignments: [], names: {}, values: {} }
+          ? noAssignments
           : { assignments: ["#m = :last"], names: { "#m": mark }, values: { ":last": sequenceValue(last) } }
       )
       return yield* send("UpdateItem", (abortSignal) =>

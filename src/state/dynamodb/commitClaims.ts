@@ -8,13 +8,14 @@ import { Clock, Effect, Option, Ref } from "effect"
 import { StoreError } from "../../errors.js"
 import type { RetryPolicy } from "../../retry/index.js"
 import { claimId, type CommitOutcome, type CommitRequest, type Contribution } from "../Commit.js"
-import { currentValue, readRow, versionedUpdate } from "./commitCas.js"
+import { currentValue, readRow } from "./commitCas.js"
 import { claimKey } from "./claimKey.js"
 import { cancellationReasons } from "./conditions.js"
 import { Conflict, retryConflicts } from "./conflict.js"
 import { combineAll } from "./contributions.js"
-import { attr, encodeValue, isExpired, type Item, keyOf, versionOf } from "./row.js"
+import { attr, encodeValue, type Item, keyOf, versionOf } from "./row.js"
 import { send } from "./send.js"
+import { addUpdate, liveRow, noAssignments, versionedUpdate } from "./updates.js"
 
 /** TransactWriteItems takes 100 actions: the aggregate row's update plus 99 claims. */
 export const claimsPerTransaction = 99
@@ -79,30 +80,19 @@ export const commitClaims = <V>(
       let written: Item | undefined
       if (monoid.nativeAdd) {
         const d = encodeValue(monoid, delta)
-        const withTtl = request.ttl !== undefined
         aggregate = {
-          Update: {
-            TableName: request.table,
-            Key: keyOf(request.key),
-            UpdateExpression: withTtl ? "ADD #v :d SET #ttl = :ttl" : "ADD #v :d",
-            ExpressionAttributeNames: { "#v": attr.value, ...(withTtl ? { "#ttl": attr.ttl } : {}) },
-            ExpressionAttributeValues: {
-              ":d": d ?? { N: "0" },
-              ...(withTtl ? { ":ttl": { N: String(request.ttl) } } : {})
-            }
-          }
+          Update: { TableName: request.table, Key: keyOf(request.key), ...addUpdate(d ?? { N: "0" }, request.ttl) }
         }
       } else {
         const stored = Option.isSome(s.row) ? s.row.value : yield* readRow(client, request.table, request.key)
-        // An expired row is gone for readers; writes treat it as absent too (keeping its version).
-        const item = stored !== undefined && isExpired(stored, nowMs) ? { [attr.version]: stored[attr.version]! } : stored
+        const item = liveRow(stored, nowMs)
         const current = yield* currentValue(request, item)
         const next = encodeValue(monoid, monoid.combine(current, delta))
         aggregate = {
           Update: {
             TableName: request.table,
             Key: keyOf(request.key),
-            ...versionedUpdate(item, next, request.ttl, { assignments: [], names: {}, values: {} }),
+            ...versionedUpdate(item, next, request.ttl, noAssignments),
             ReturnValuesOnConditionCheckFailure: "ALL_OLD"
           }
         }
