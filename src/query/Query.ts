@@ -1,25 +1,21 @@
 /**
  * Reads aggregates back: all-time values, the last N of a window, and time ranges, for one key or
- * many. Every call is one `Store.getMany`, folded per key with the pipeline's monoid in ascending
- * bucket order; a bucket with no row contributes the identity.
+ * many. All-time values are one `Store.getMany`; windows and ranges are one `Store.getRange` per
+ * key (through the cache when the pipeline has one, see `readRanges`). Rows fold per key with the
+ * pipeline's monoid in ascending bucket order; a bucket with no row contributes the identity.
  */
 import { Clock, Duration, Effect } from "effect"
 import { InvalidKey, InvalidRange, NotWindowed, RangeTooLarge, type StoreError, WindowRequired } from "../errors.js"
-import type { Monoid } from "../monoid/Monoid.js"
 import { keyProblem } from "../record/index.js"
 import type { RowKey } from "../state/RowKey.js"
 import { Store } from "../state/Store.js"
 import { type BucketRange, lastN, range as bucketRange, type Window } from "../window/Window.js"
 import { foldEntityMajor } from "./fold.js"
 import { QueryLimits } from "./limits.js"
+import { type RangeTarget, readRanges } from "./readRanges.js"
 
-/** What a query needs of a pipeline; any `Pipeline` fits. */
-export interface QueryTarget<V> {
-  readonly name: string
-  readonly monoid: Monoid<V>
-  readonly window: Window | undefined
-  readonly store: string
-}
+/** What a query needs of a pipeline; any `Pipeline` fits (its `cache` flag lets windows read through the Cache). */
+export type QueryTarget<V> = RangeTarget<V>
 
 /** One key's aggregate in a many-keys answer. */
 export interface EntityValue<V> {
@@ -70,17 +66,16 @@ const readFolded = <V>(
           })
         )
       }
-      const keys: Array<RowKey> = new Array(rows)
-      let i = 0
-      for (const entity of distinct) {
-        for (let bucket = buckets.lo; bucket <= buckets.hi; bucket++) keys[i++] = { entity, bucket }
+      const answer = (folded: ReadonlyArray<V>) => {
+        const byEntity = new Map(distinct.map((entity, d) => [entity, folded[d] as V]))
+        return entities.map((entity) => ({ entity, value: byEntity.get(entity) as V }))
       }
+      if (bucketCount > 1) return Effect.map(readRanges(target, distinct, buckets), answer)
+      // One bucket per key (all-time values): BatchGetItem asks for 100 keys per request at the
+      // same read units a Query per key would cost, so it is the cheaper read (docs/dynamodb.md).
+      const keys: Array<RowKey> = distinct.map((entity) => ({ entity, bucket: buckets.lo }))
       return Effect.flatMap(Store, (store) => store.getMany(target.store, target.monoid, keys)).pipe(
-        Effect.map((found) => {
-          const folded = foldEntityMajor(target.monoid, found, distinct.length, bucketCount)
-          const byEntity = new Map(distinct.map((entity, d) => [entity, folded[d] as V]))
-          return entities.map((entity) => ({ entity, value: byEntity.get(entity) as V }))
-        })
+        Effect.map((found) => answer(foldEntityMajor(target.monoid, found, distinct.length, 1)))
       )
     })
   })

@@ -1,5 +1,6 @@
 import { Option } from "effect"
 import type { Monoid } from "../monoid/Monoid.js"
+import type { BucketRow } from "../state/Store.js"
 
 /**
  * Folds an entity-major result (entity 0's buckets in ascending order, then entity 1's, ...) into
@@ -24,4 +25,16 @@ export const foldEntityMajor = <V>(
     out[e] = acc
   }
   return out
+}
+
+/**
+ * Folds the rows of a range read (ascending buckets, absent rows left out) from the identity.
+ *
+ * @example
+ * foldRows(sum, [{ bucket: 1, value: 2, ttl: undefined }, { bucket: 4, value: 3, ttl: undefined }]) // 5
+ */
+export const foldRows = <V>(monoid: Monoid<V>, rows: ReadonlyArray<BucketRow<V>>, from: V = monoid.empty): V => {
+  let acc = from
+  for (const row of rows) acc = monoid.combine(acc, row.value)
+  return acc
 }

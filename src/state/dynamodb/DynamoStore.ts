@@ -10,6 +10,7 @@ import { commitClaims } from "./commitClaims.js"
 import type { DynamoStateConfig } from "./config.js"
 import { DynamoClient } from "./DynamoClient.js"
 import { getRow, getRows } from "./read.js"
+import { queryRange } from "./readRange.js"
 
 /** Options of the DynamoDB store (the client comes from the `DynamoClient` service). */
 export type DynamoStoreOptions = Pick<DynamoStateConfig, "consistentReads" | "conflictRetry">
@@ -53,6 +54,7 @@ export const makeDynamoStore = (
   return {
     get: (table, monoid, key) => getRow(client, consistent, table, monoid, key),
     getMany: (table, monoid, keys) => getRows(client, consistent, table, monoid, keys),
+    getRange: (table, monoid, entity, range) => queryRange(client, consistent, table, monoid, entity, range),
     commit
   }
 }

@@ -18,7 +18,8 @@ const projection = {
   ExpressionAttributeNames: { "#pk": attr.pk, "#sk": attr.sk, "#v": attr.value, "#ttl": attr.ttl }
 }
 
-const valueOfItem = <V>(
+/** A fetched row's value: `None` when absent, expired or without a value; `Left` when malformed. */
+export const valueOfItem = <V>(
   operation: string,
   monoid: Monoid<V>,
   item: Item | undefined,

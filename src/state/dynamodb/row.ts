@@ -3,6 +3,7 @@ import { Either } from "effect"
 import type { Monoid } from "../../monoid/Monoid.js"
 import { padSequence } from "../../record/index.js"
 import type { RowKey } from "../RowKey.js"
+import { isExpiredAt } from "../ttl.js"
 
 /** An item as the SDK returns it. */
 export type Item = Record<string, AttributeValue>
@@ -57,11 +58,11 @@ export const ttlOf = (item: Item): number | undefined => {
   return n === undefined ? undefined : Number(n)
 }
 
-/** DynamoDB deletes expired rows lazily (up to days later): a reader must treat them as gone. */
-export const isExpired = (item: Item, nowMs: number): boolean => {
-  const ttl = ttlOf(item)
-  return ttl !== undefined && ttl > 0 && ttl * 1000 < nowMs
-}
+/**
+ * DynamoDB deletes expired rows lazily (up to days later): a reader must treat them as gone.
+ * The rule itself is `isExpiredAt`, shared with the memory store and the caches.
+ */
+export const isExpired = (item: Item, nowMs: number): boolean => isExpiredAt(ttlOf(item), nowMs)
 
 /** The CAS version of a row, `undefined` when it has none (absent row, or an ADD-only row). */
 export const versionOf = (item: Item | undefined): number | undefined => {

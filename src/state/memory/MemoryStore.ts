@@ -5,10 +5,12 @@
 import { Effect, Layer, Option } from "effect"
 import { StoreError } from "../../errors.js"
 import type { Monoid } from "../../monoid/Monoid.js"
+import type { BucketRange } from "../../window/Window.js"
 import { type CommitOutcome, type CommitRequest, type Contribution } from "../Commit.js"
 import { type RowKey, rowKeyId } from "../RowKey.js"
 import { compareSequence } from "../../record/index.js"
-import { Store, type StoreService } from "../Store.js"
+import { type BucketRow, Store, type StoreService } from "../Store.js"
+import { isExpiredAt } from "../ttl.js"
 import { type ClaimBook, type ClaimGeneration, claimTotal, makeClaimBook, type RowClaims, rowClaims } from "./claims.js"
 import { faultError, FaultPlan } from "./faults.js"
 
@@ -26,7 +28,7 @@ export interface MemoryRow {
 export interface MemoryStoreControl {
   /** Commit calls so far, including failed ones. */
   readonly commitCalls: () => number
-  /** `get` plus `getMany` calls so far. */
+  /** `get`, `getMany` and `getRange` calls so far. */
   readonly readCalls: () => number
   /** Fault injection for commits: pin a fault to a call number or install a hook. */
   readonly commitFaults: FaultPlan<CommitRequest<unknown>>
@@ -51,7 +53,29 @@ interface Selection<V> {
   readonly claimed: { readonly row: RowClaims; readonly generation: ClaimGeneration } | undefined
 }
 
-const isExpired = (row: MemoryRow, nowMs: number): boolean => row.ttl !== undefined && row.ttl * 1000 < nowMs
+const isExpired = (row: MemoryRow, nowMs: number): boolean => isExpiredAt(row.ttl, nowMs)
+
+// Probes each bucket of a short range; scans the table for a long one (whichever is fewer steps).
+const rangeRows = <V>(
+  rows: Map<string, MemoryRow> | undefined,
+  entity: string,
+  { hi, lo }: BucketRange,
+  nowMs: number
+): ReadonlyArray<BucketRow<V>> => {
+  if (rows === undefined || hi < lo) return []
+  const out: Array<BucketRow<V>> = []
+  const keep = (row: MemoryRow | undefined) => {
+    if (row !== undefined && !isExpired(row, nowMs)) out.push({ bucket: row.key.bucket, value: row.value as V, ttl: row.ttl })
+  }
+  if (hi - lo < rows.size) {
+    for (let bucket = lo; bucket <= hi; bucket++) keep(rows.get(rowKeyId({ entity, bucket })))
+    return out
+  }
+  for (const row of rows.values()) {
+    if (row.key.entity === entity && row.key.bucket >= lo && row.key.bucket <= hi) keep(row)
+  }
+  return out.sort((left, right) => left.bucket - right.bucket)
+}
 
 const fencedNeedsSequence = new StoreError({
   operation: "commit",
@@ -184,6 +208,13 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
           readCalls++
           const nowMs = clock.unsafeCurrentTimeMillis()
           return keys.map((key) => readValue<V>(table, key, nowMs))
+        })
+      ),
+    getRange: <V>(table: string, _monoid: Monoid<V>, entity: string, range: BucketRange) =>
+      Effect.clockWith((clock) =>
+        Effect.sync(() => {
+          readCalls++
+          return rangeRows<V>(tables.get(table), entity, range, clock.unsafeCurrentTimeMillis())
         })
       ),
     commit: <V>(request: CommitRequest<V>) =>

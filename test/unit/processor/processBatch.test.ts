@@ -265,12 +265,15 @@ describe("processBatch", () => {
       const harness = makeHarness()
       const p = define({ key: (e) => e.page, monoid: count, cache: true })
       const cache = harness.state.cache
+      // The cache merges only into blocks it holds: seed p1's (all-time) bucket as a read would.
+      yield* cache.service.putBlocks("aggregates", count, "p1", [{ block: { level: 0, index: 0 }, value: 0, expiresAtMs: Infinity }])
       cache.control.mergeFaults.failCall(1, { phase: "before", transient: false })
       const records = recordsOf(views(6))
       const result = yield* run(harness, p, records)
       expect(tags(result.outcomes)).toEqual(Array(6).fill("Succeeded"))
       expect(harness.metrics.snapshot().errors["views:cache"]?.count).toBe(1)
-      expect(yield* cache.service.get("aggregates", count, { entity: "p1", bucket: 0 })).toEqual(Option.some(2))
+      const cached = yield* cache.service.getBlocks("aggregates", count, [{ entity: "p1", blocks: [{ level: 0, index: 0 }] }])
+      expect(cached).toEqual([[Option.some(2)]])
       // A redelivery applies nothing, so the cache is not touched.
       yield* run(harness, p, records)
       expect(cache.control.mergeCalls()).toBe(3)

@@ -19,6 +19,7 @@ const flakyStore = (failures: number, error: StoreError) => {
   const service: StoreService = {
     get: () => Effect.succeed(Option.none()),
     getMany: (_table, _monoid, keys) => Effect.succeed(keys.map(() => Option.none())),
+    getRange: () => Effect.succeed([]),
     commit: (request) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
         attempts.push(now)
@@ -123,6 +124,7 @@ describe("retry of transient store errors", () => {
       const service: StoreService = {
         get: () => Effect.succeed(Option.none()),
         getMany: (_t, _m, keys) => Effect.succeed(keys.map(() => Option.none())),
+        getRange: () => Effect.succeed([]),
         commit: () => Effect.fail(++calls === 1 ? transient : permanent)
       }
       const layer = Layer.merge(Layer.succeed(Store, service), Layer.succeed(Metrics, metrics.service))

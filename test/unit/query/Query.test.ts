@@ -109,14 +109,20 @@ describe("Query: window (last N buckets)", () => {
     }).pipe(Effect.provide(store.layer))
   })
 
-  it.effect("windowMany folds each key over its own buckets, in input order, in one read", () => {
+  it.effect("windowMany folds each key over its own buckets, in input order, one range read per distinct key", () => {
     const store = seeded()
     store.seed(views, "q", 9, 5)
     return Effect.gen(function*() {
-      const got = yield* Query.windowMany(views, ["q", "p", "none"], "2 hours", at(10, 5))
-      expect(got).toEqual([{ entity: "q", value: 5 }, { entity: "p", value: 110 }, { entity: "none", value: 0 }])
-      expect(store.reads()).toBe(1)
-      expect(store.keysRead()).toBe(6)
+      const got = yield* Query.windowMany(views, ["q", "p", "none", "q"], "2 hours", at(10, 5))
+      expect(got).toEqual([
+        { entity: "q", value: 5 },
+        { entity: "p", value: 110 },
+        { entity: "none", value: 0 },
+        { entity: "q", value: 5 }
+      ])
+      expect(store.reads()).toBe(3)
+      expect(store.rangesRead()).toEqual(["q 9..10", "p 9..10", "none 9..10"])
+      expect(store.keysRead()).toBe(0)
     }).pipe(Effect.provide(store.layer))
   })
 

@@ -16,12 +16,13 @@ export const seedCommit = <V>(target: QueryTarget<V>, entity: string, bucket: nu
 })
 
 /**
- * The in-memory Store, instrumented for the query tests: it counts reads and keys read, and seeds
+ * The in-memory Store, instrumented for the query tests: it counts reads, keys and ranges read, and seeds
  * rows through an at-least-once commit (as a pipeline with that strategy would write them).
  */
 export const makeTestStore = () => {
   const memory = MemoryStore.make()
   let keysRead = 0
+  const rangesRead: Array<string> = []
   const service: StoreService = {
     ...memory.service,
     get: (table, monoid, key) => {
@@ -31,6 +32,10 @@ export const makeTestStore = () => {
     getMany: (table, monoid, keys) => {
       keysRead += keys.length
       return memory.service.getMany(table, monoid, keys)
+    },
+    getRange: (table, monoid, entity, range) => {
+      rangesRead.push(`${entity} ${range.lo}..${range.hi}`)
+      return memory.service.getRange(table, monoid, entity, range)
     }
   }
   return {
@@ -38,6 +43,8 @@ export const makeTestStore = () => {
     layer: Layer.succeed(Store, service),
     reads: () => memory.control.readCalls(),
     keysRead: () => keysRead,
+    /** Range reads so far, as "entity lo..hi". */
+    rangesRead: () => [...rangesRead],
     seed: <V>(target: QueryTarget<V>, entity: string, bucket: number, value: V) => {
       Effect.runSync(memory.service.commit(seedCommit(target, entity, bucket, value)))
     }

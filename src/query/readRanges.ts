@@ -1,0 +1,167 @@
+/**
+ * Window and range reads of many keys: one `Store.getRange` per key (bounded concurrency) and,
+ * when the pipeline caches and a `Cache` is provided, a read-through of its closed buckets.
+ *
+ * Read-through, per key: the closed part of the range (buckets whose end is `graceMs` past) is
+ * split into aligned blocks (`coverRange`) asked of the cache in one round trip for all keys;
+ * each run of blocks the cache lacks is read from the store with one `getRange`, folded into blocks
+ * and written back; the open part (the current bucket and those still in their grace) always comes
+ * from the store. A cache that fails is a metric (`<pipeline>:cache_fallback`), never an error:
+ * the whole read then goes to the store.
+ */
+import { Cause, Clock, Effect, Option } from "effect"
+import type { StoreError } from "../errors.js"
+import { Metrics } from "../metrics/Metrics.js"
+import type { Monoid } from "../monoid/Monoid.js"
+import { type Block, blockRange, coverRange, foldBlocks } from "../state/blocks.js"
+import { Cache, type CacheService } from "../state/Cache.js"
+import { type BucketRow, Store, type StoreService } from "../state/Store.js"
+import type { BucketRange, Window } from "../window/Window.js"
+import { foldRows } from "./fold.js"
+import { QueryReads } from "./reads.js"
+
+/** What a range read needs of a pipeline. */
+export interface RangeTarget<V> {
+  readonly name: string
+  readonly monoid: Monoid<V>
+  readonly window: Window | undefined
+  readonly store: string
+  /** Whether the pipeline merges its commits into the cache, so queries may read through it. */
+  readonly cache?: boolean | undefined
+}
+
+const recordFailure = (pipeline: string, counter: string, cause: Cause.Cause<unknown>) =>
+  Effect.flatMap(Effect.serviceOption(Metrics), (metrics) =>
+    Option.match(metrics, {
+      onNone: () => Effect.void,
+      onSome: (m) =>
+        Effect.zipRight(m.increment(`${pipeline}:${counter}`), m.error(`${pipeline}:cache`, Cause.squash(cause)))
+    }))
+
+/** Never fails: a cache error is recorded and becomes `None`. Interruption still interrupts. */
+const tolerate = <A>(pipeline: string, counter: string, effect: Effect.Effect<A, StoreError>) =>
+  effect.pipe(
+    Effect.map(Option.some),
+    Effect.catchAllCause((cause) =>
+      Cause.isInterruptedOnly(cause)
+        ? Effect.failCause(cause as Cause.Cause<never>)
+        : Effect.as(recordFailure(pipeline, counter, cause), Option.none<A>())
+    )
+  )
+
+/** The last bucket served from the cache at `nowMs`: its end plus the grace is past. */
+export const lastClosedBucket = (window: Window, graceMs: number, nowMs: number): number =>
+  Math.floor((nowMs - graceMs) / window.granularityMs) - 1
+
+// Runs of consecutive blocks the cache lacked, as [first, last] indices into the cover.
+const missingRuns = <V>(found: ReadonlyArray<Option.Option<V>>): Array<readonly [number, number]> => {
+  const runs: Array<readonly [number, number]> = []
+  for (let i = 0; i < found.length; i++) {
+    if (Option.isSome(found[i]!)) continue
+    let j = i
+    while (j + 1 < found.length && Option.isNone(found[j + 1]!)) j++
+    runs.push([i, j])
+    i = j
+  }
+  return runs
+}
+
+interface EntityRead<V> {
+  readonly store: StoreService
+  readonly cache: CacheService
+  readonly target: RangeTarget<V>
+  readonly entity: string
+  readonly cover: ReadonlyArray<Block>
+  readonly open: BucketRange
+  readonly nowMs: number
+}
+
+/** One key: cached blocks, the missing runs from the store (written back), then the open part. */
+const readThroughEntity = <V>(
+  read: EntityRead<V>,
+  found: ReadonlyArray<Option.Option<V>>
+): Effect.Effect<V, StoreError> => {
+  const { cache, cover, entity, nowMs, open, store, target } = read
+  const { monoid } = target
+  const values: Array<Option.Option<V>> = [...found]
+  let openRows: ReadonlyArray<BucketRow<V>> = []
+  const runs = missingRuns(found)
+  const reads = runs.map(([first, last], r) => {
+    const span = { lo: blockRange(cover[first]!).lo, hi: blockRange(cover[last]!).hi }
+    // A run that ends where the open part starts is read with it: one Query, not two.
+    const withOpen = r === runs.length - 1 && last === cover.length - 1 && open.lo <= open.hi
+    const asked = withOpen ? { lo: span.lo, hi: open.hi } : span
+    return Effect.flatMap(store.getRange(target.store, monoid, entity, asked), (rows) => {
+      const closedRows = withOpen ? rows.filter((row) => row.bucket <= span.hi) : rows
+      if (withOpen) openRows = rows.filter((row) => row.bucket > span.hi)
+      const folded = foldBlocks(monoid, span, closedRows, nowMs + cache.policy.ttlMs)
+      const byBlock = new Map(folded.map((f) => [`${f.block.level}:${f.block.index}`, f.value]))
+      for (let i = first; i <= last; i++) values[i] = Option.some(byBlock.get(`${cover[i]!.level}:${cover[i]!.index}`)!)
+      return tolerate(target.name, "cache_write_failed", cache.putBlocks(target.store, monoid, entity, folded))
+    })
+  })
+  const openRead = open.hi < open.lo || (runs.length > 0 && runs[runs.length - 1]![1] === cover.length - 1)
+    ? Effect.void
+    : Effect.map(store.getRange(target.store, monoid, entity, open), (rows) => {
+      openRows = rows
+    })
+  return Effect.all([...reads, openRead], { concurrency: "unbounded", discard: true }).pipe(
+    Effect.map(() => {
+      let acc = monoid.empty
+      for (const value of values) acc = monoid.combine(acc, Option.getOrThrow(value))
+      return foldRows(monoid, openRows, acc)
+    })
+  )
+}
+
+const direct = <V>(
+  store: StoreService,
+  target: RangeTarget<V>,
+  entities: ReadonlyArray<string>,
+  range: BucketRange,
+  concurrency: number
+): Effect.Effect<ReadonlyArray<V>, StoreError> =>
+  Effect.forEach(
+    entities,
+    (entity) => Effect.map(store.getRange(target.store, target.monoid, entity, range), (rows) => foldRows(target.monoid, rows)),
+    { concurrency }
+  )
+
+/**
+ * Each entity's value over `range` (distinct entities; answers in the same order): the store's
+ * rows folded in ascending bucket order, through the cache where the target allows it.
+ *
+ * @example
+ * const [pricing, home] = yield* readRanges(pageViews, ["/pricing", "/"], { lo: 480_000, hi: 480_167 })
+ */
+export const readRanges = <V>(
+  target: RangeTarget<V>,
+  entities: ReadonlyArray<string>,
+  range: BucketRange
+): Effect.Effect<ReadonlyArray<V>, StoreError, Store> =>
+  Effect.all([Store, QueryReads, Effect.serviceOption(Cache), Clock.currentTimeMillis]).pipe(
+    Effect.flatMap(([store, { concurrency }, cacheOption, nowMs]) => {
+      const window = target.window
+      if (Option.isNone(cacheOption) || target.cache !== true || window === undefined) {
+        return direct(store, target, entities, range, concurrency)
+      }
+      const cache = cacheOption.value
+      const closedHi = Math.min(range.hi, lastClosedBucket(window, cache.policy.graceMs, nowMs))
+      if (closedHi < range.lo) return direct(store, target, entities, range, concurrency)
+      const cover = coverRange({ lo: range.lo, hi: closedHi })
+      const open = { lo: closedHi + 1, hi: range.hi }
+      const wanted = entities.map((entity) => ({ entity, blocks: cover }))
+      return Effect.flatMap(
+        tolerate(target.name, "cache_fallback", cache.getBlocks(target.store, target.monoid, wanted)),
+        Option.match({
+          onNone: () => direct(store, target, entities, range, concurrency),
+          onSome: (found) =>
+            Effect.forEach(
+              entities,
+              (entity, e) => readThroughEntity({ store, cache, target, entity, cover, open, nowMs }, found[e]!),
+              { concurrency }
+            )
+        })
+      )
+    })
+  )
