@@ -14,7 +14,7 @@ export interface CustomMonoidOptions<V> {
   /** Default: JSON text as bytes. */
   readonly codec?: ValueCodec<V>
   /** The most bytes an encoded value may take; default unbounded (the row's item limit still applies). */
-  readonly maxEncodedBytes?: number
+  readonly maxEncodedBytes?: number | undefined
 }
 
 /**
