@@ -4,8 +4,11 @@ import type { RecordOutcome, SourceRecord } from "../../processor/types.js"
 import { canNeverSucceed, deliverDeadLetter } from "../deadLetter.js"
 import type { ResolvedDeliveryOptions } from "./deliveryOptions.js"
 
+// One line: a message carrying a stack trace (a commit that died) keeps only its first line.
 const line = (pipeline: string, shardId: string | undefined, record: SourceRecord, error: { _tag: string; message: string }) =>
-  `pipeline "${pipeline}", shard ${shardId ?? "unknown"}, sequence ${record.sequence ?? "none"}: ${error._tag}: ${error.message}`
+  `pipeline "${pipeline}", shard ${shardId ?? "unknown"}, sequence ${record.sequence ?? "none"}: ${error._tag}: ${
+    error.message.split("\n", 1)[0]
+  }`
 
 /**
  * Applies the dead-letter policy to a processed batch: records that failed for good are logged;
