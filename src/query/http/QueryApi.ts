@@ -6,11 +6,15 @@ import {
   Keys,
   Key,
   LastDuration,
+  LiveResponse,
   PipelineInfo,
   PipelineName,
   PipelineNotFound,
+  SeriesResponse,
   SpanResponse,
   StoreUnavailable,
+  TopCount,
+  TopResponse,
   ValueResponse,
   ValuesResponse
 } from "./schemas.js"
@@ -40,8 +44,30 @@ const range = HttpApiEndpoint.get("range")`/pipelines/${PipelineName}/range`
   .addSuccess(SpanResponse)
   .annotate(OpenApi.Summary, "Values over the buckets holding start to end, both included")
 
+const top = HttpApiEndpoint.get("top")`/pipelines/${PipelineName}/top`
+  .setUrlParams(Schema.Struct({ last: Schema.optional(LastDuration), n: Schema.optional(TopCount) }))
+  .addSuccess(TopResponse)
+  .annotate(OpenApi.Summary, "The largest values among the keys the application named (last duration, or all-time)")
+
+const series = HttpApiEndpoint.get("series")`/pipelines/${PipelineName}/series`
+  .setUrlParams(Schema.Struct({
+    key: Key,
+    last: Schema.optional(LastDuration),
+    start: Schema.optional(InstantParam),
+    end: Schema.optional(InstantParam)
+  }))
+  .addSuccess(SeriesResponse)
+  .annotate(OpenApi.Summary, "One key's value in each bucket of the last duration, or of start to end")
+
+const live = HttpApiEndpoint.get("live", "/live")
+  .addSuccess(LiveResponse)
+  .annotate(OpenApi.Summary, "Driver progress per shard (records, records/s, lag) and per-pipeline counters")
+
 /** The pipelines list. */
 export class PipelinesGroup extends HttpApiGroup.make("pipelines").add(list) {}
+
+/** What the running application reports about itself. */
+export class LiveGroup extends HttpApiGroup.make("live").add(live) {}
 
 /** The reads; every one can answer 404 (unknown pipeline), 400 and 503. */
 export class AggregatesGroup extends HttpApiGroup.make("aggregates")
@@ -49,6 +75,8 @@ export class AggregatesGroup extends HttpApiGroup.make("aggregates")
   .add(values)
   .add(window)
   .add(range)
+  .add(top)
+  .add(series)
   .addError(PipelineNotFound)
   .addError(BadQuery)
   .addError(StoreUnavailable)
@@ -62,6 +90,7 @@ export class AggregatesGroup extends HttpApiGroup.make("aggregates")
 export class QueryApi extends HttpApi.make("murmur-query")
   .add(PipelinesGroup)
   .add(AggregatesGroup)
+  .add(LiveGroup)
   .annotateContext(OpenApi.annotations({
     title: "Murmur query API",
     description: "Read the aggregates of Murmur pipelines: all-time values, last-N windows and time ranges."

@@ -1,18 +1,17 @@
 import { type HttpApi, HttpApiBuilder } from "@effect/platform"
 import { Clock, Effect, Layer } from "effect"
-import { InvalidConfig, type InvalidKey, type InvalidRange, type NotWindowed, type RangeTooLarge, type StoreError, type WindowRequired } from "../../errors.js"
+import { InvalidConfig, type InvalidKey, InvalidRange, type NotWindowed, type RangeTooLarge, type StoreError, type WindowRequired } from "../../errors.js"
 import type { Store } from "../../state/Store.js"
 import { bucketStart, type BucketRange } from "../../window/Window.js"
 import * as Query from "../Query.js"
+import { topN } from "../topN.js"
+import { type LiveSources, makeLiveReader } from "./live.js"
 import { QueryApi } from "./QueryApi.js"
 import { BadQuery, PipelineNotFound, StoreUnavailable } from "./schemas.js"
+import { bucketSeries } from "./series.js"
+import type { AnyQueryTarget } from "./target.js"
 
-/**
- * Any pipeline, whatever its value type. A registry holds pipelines of different value types, and
- * `Monoid<V>` is invariant in `V`, so the value type is erased here and nowhere else.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyQueryTarget = Query.QueryTarget<any>
+export type { AnyQueryTarget } from "./target.js"
 
 /** What the query HTTP API serves. */
 export interface QueryApiOptions {
@@ -23,14 +22,27 @@ export interface QueryApiOptions {
    * monoid; give one for custom monoids whose values JSON cannot hold (a `Map`, a `bigint`).
    */
   readonly toJson?: ((pipeline: AnyQueryTarget, value: unknown) => unknown) | undefined
+  /** Driver progress, metrics and the keys to rank, for `/live`, `/top`, `/metrics` and the dashboard. */
+  readonly live?: LiveSources | undefined
 }
 
 type QueryFailure = WindowRequired | NotWindowed | InvalidRange | RangeTooLarge | InvalidKey | StoreError
 
-const toHttpError = (error: QueryFailure): BadQuery | StoreUnavailable =>
+const storeMessage = (transient: boolean) =>
+  transient
+    ? "the store did not answer this time; try again"
+    : "the store refused the read; the server log says why"
+
+// The store's own text names hosts, tables and accounts: it goes to the log, not to the client.
+const toHttpError = (error: QueryFailure): Effect.Effect<never, BadQuery | StoreUnavailable> =>
   error._tag === "StoreError"
-    ? new StoreUnavailable({ transient: error.transient, message: error.message })
-    : new BadQuery({ reason: error._tag, message: error.message })
+    ? Effect.zipRight(
+      Effect.logWarning("query: the store failed").pipe(
+        Effect.annotateLogs({ operation: error.operation, transient: error.transient, error: error.message })
+      ),
+      Effect.fail(new StoreUnavailable({ error: error._tag, transient: error.transient, message: storeMessage(error.transient) }))
+    )
+    : Effect.fail(new BadQuery({ reason: error._tag, message: error.message }))
 
 const asArray = (keys: string | ReadonlyArray<string>): ReadonlyArray<string> => (typeof keys === "string" ? [keys] : keys)
 
@@ -45,13 +57,22 @@ const registryOf = (pipelines: ReadonlyArray<AnyQueryTarget>) => {
   return Effect.succeed(byName)
 }
 
-/**
- * `QueryApi` implemented over the given pipelines: a layer needing the `Store`, to give to
- * `HttpApiBuilder.serve` (or use `serveQuery`). Fails with `InvalidConfig` when two pipelines share a name.
- */
-export const queryApiLayer = (options: QueryApiOptions): Layer.Layer<HttpApi.Api, InvalidConfig, Store> =>
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** How `/top` orders values: numbers as they are, sets by size, anything else last. */
+const rankOf = (value: unknown): number | null =>
+  typeof value === "number" ? value : Array.isArray(value) ? value.length : null
+
+const spanOf = (pipeline: AnyQueryTarget, buckets: BucketRange) => ({
+  // Only windowed pipelines have buckets: the span helpers fail with NotWindowed otherwise.
+  from: iso(bucketStart(pipeline.window!, buckets.lo)),
+  to: iso(bucketStart(pipeline.window!, buckets.hi + 1))
+})
+
+const layer = (options: QueryApiOptions): Layer.Layer<HttpApi.Api, InvalidConfig, Store> =>
   Layer.unwrapEffect(Effect.map(registryOf(options.pipelines), (byName) => {
     const render = options.toJson ?? ((_pipeline: AnyQueryTarget, value: unknown) => value)
+    const live = makeLiveReader(options.pipelines.map((pipeline) => pipeline.name), options.live ?? {})
     const find = (name: string) => {
       const pipeline = byName.get(name)
       return pipeline === undefined
@@ -60,17 +81,12 @@ export const queryApiLayer = (options: QueryApiOptions): Layer.Layer<HttpApi.Api
     }
     const keyValues = (pipeline: AnyQueryTarget, results: ReadonlyArray<Query.EntityValue<unknown>>) =>
       results.map(({ entity, value }) => ({ key: entity, value: render(pipeline, value) }))
-    const span = (pipeline: AnyQueryTarget, buckets: BucketRange, results: ReadonlyArray<Query.EntityValue<unknown>>) => {
-      // Only windowed pipelines reach here: the span helpers fail with NotWindowed otherwise.
-      const window = pipeline.window!
-      return {
-        pipeline: pipeline.name,
-        from: new Date(bucketStart(window, buckets.lo)).toISOString(),
-        to: new Date(bucketStart(window, buckets.hi + 1)).toISOString(),
-        buckets: buckets.hi - buckets.lo + 1,
-        values: keyValues(pipeline, results)
-      }
-    }
+    const span = (pipeline: AnyQueryTarget, buckets: BucketRange, results: ReadonlyArray<Query.EntityValue<unknown>>) => ({
+      pipeline: pipeline.name,
+      ...spanOf(pipeline, buckets),
+      buckets: buckets.hi - buckets.lo + 1,
+      values: keyValues(pipeline, results)
+    })
 
     const pipelines = HttpApiBuilder.group(QueryApi, "pipelines", (handlers) =>
       handlers.handle("list", () =>
@@ -81,19 +97,21 @@ export const queryApiLayer = (options: QueryApiOptions): Layer.Layer<HttpApi.Api
           retentionMs: pipeline.window?.retentionMs ?? null
         })))))
 
+    const liveGroup = HttpApiBuilder.group(QueryApi, "live", (handlers) => handlers.handle("live", () => live))
+
     const aggregates = HttpApiBuilder.group(QueryApi, "aggregates", (handlers) =>
       handlers
         .handle("value", ({ path, urlParams }) =>
           Effect.flatMap(find(path.name), (pipeline) =>
             Query.value(pipeline, urlParams.key).pipe(
               Effect.map((value) => ({ pipeline: pipeline.name, key: urlParams.key, value: render(pipeline, value) })),
-              Effect.mapError(toHttpError)
+              Effect.catchAll(toHttpError)
             )))
         .handle("values", ({ path, urlParams }) =>
           Effect.flatMap(find(path.name), (pipeline) =>
             Query.values(pipeline, asArray(urlParams.key)).pipe(
               Effect.map((results) => ({ pipeline: pipeline.name, values: keyValues(pipeline, results) })),
-              Effect.mapError(toHttpError)
+              Effect.catchAll(toHttpError)
             )))
         .handle("window", ({ path, urlParams }) =>
           Effect.flatMap(find(path.name), (pipeline) =>
@@ -103,14 +121,64 @@ export const queryApiLayer = (options: QueryApiOptions): Layer.Layer<HttpApi.Api
               const buckets = yield* Query.windowBuckets(pipeline, urlParams.last, now)
               const results = yield* Query.windowMany(pipeline, asArray(urlParams.key), urlParams.last, now)
               return span(pipeline, buckets, results)
-            }).pipe(Effect.mapError(toHttpError))))
+            }).pipe(Effect.catchAll(toHttpError))))
         .handle("range", ({ path, urlParams }) =>
           Effect.flatMap(find(path.name), (pipeline) =>
             Effect.gen(function*() {
               const buckets = yield* Query.rangeBuckets(pipeline, urlParams.start, urlParams.end)
               const results = yield* Query.rangeMany(pipeline, asArray(urlParams.key), urlParams.start, urlParams.end)
               return span(pipeline, buckets, results)
-            }).pipe(Effect.mapError(toHttpError)))))
+            }).pipe(Effect.catchAll(toHttpError))))
+        .handle("top", ({ path, urlParams }) =>
+          Effect.flatMap(find(path.name), (pipeline) =>
+            Effect.gen(function*() {
+              const keys = Array.from(new Set(options.live?.keys?.[pipeline.name] ?? []))
+              const now = yield* Clock.currentTimeMillis
+              const last = urlParams.last ?? "1 hour"
+              const buckets = pipeline.window === undefined ? undefined : yield* Query.windowBuckets(pipeline, last, now)
+              const results = buckets === undefined
+                ? yield* Query.values(pipeline, keys)
+                : yield* Query.windowMany(pipeline, keys, last, now)
+              const byKey = new Map(results.map((result) => [result.entity, result.value]))
+              const ranked = topN(results.map(({ entity, value }) => ({ entity, value: rankOf(value) })), urlParams.n ?? 10)
+              return {
+                pipeline: pipeline.name,
+                from: buckets === undefined ? null : spanOf(pipeline, buckets).from,
+                to: buckets === undefined ? null : spanOf(pipeline, buckets).to,
+                candidates: keys.length,
+                values: keyValues(pipeline, ranked.map(({ entity }) => ({ entity, value: byKey.get(entity) })))
+              }
+            }).pipe(Effect.catchAll(toHttpError))))
+        .handle("series", ({ path, urlParams }) =>
+          Effect.flatMap(find(path.name), (pipeline) =>
+            Effect.gen(function*() {
+              const { end, last, start } = urlParams
+              const now = yield* Clock.currentTimeMillis
+              const buckets = last !== undefined && start === undefined && end === undefined
+                ? yield* Query.windowBuckets(pipeline, last, now)
+                : last === undefined && start !== undefined && end !== undefined
+                ? yield* Query.rangeBuckets(pipeline, start, end)
+                : yield* new InvalidRange({ pipeline: pipeline.name, message: "give either last, or start and end" })
+              const points = yield* bucketSeries(pipeline, urlParams.key, buckets)
+              return {
+                pipeline: pipeline.name,
+                key: urlParams.key,
+                ...spanOf(pipeline, buckets),
+                buckets: points.map((point) => ({ start: iso(point.startMs), value: render(pipeline, point.value) }))
+              }
+            }).pipe(Effect.catchAll(toHttpError)))))
 
-    return HttpApiBuilder.api(QueryApi).pipe(Layer.provide([pipelines, aggregates]))
+    return HttpApiBuilder.api(QueryApi).pipe(Layer.provide([pipelines, aggregates, liveGroup]))
   }))
+
+/**
+ * `QueryApi` implemented over the given pipelines.
+ *
+ * @example
+ * // A layer needing the Store, for HttpApiBuilder.serve (or use QueryServer.layer / serveQuery).
+ * const api = QueryHandlers.layer({ pipelines: [pageViews] })
+ */
+export const QueryHandlers = {
+  /** Fails with `InvalidConfig` when two pipelines share a name. */
+  layer
+} as const

@@ -1,6 +1,7 @@
 /** Request and response schemas of the query HTTP API (they also drive its OpenAPI document). */
 import { HttpApiSchema } from "@effect/platform"
 import { Duration, Option, ParseResult, Schema } from "effect"
+import { durationSyntax, formatDuration, parseDuration } from "../../window/duration.js"
 
 /** The `:name` path segment: a pipeline's name. */
 export const PipelineName = HttpApiSchema.param("name", Schema.String)
@@ -13,31 +14,55 @@ export const Keys = Schema.Union(Key, Schema.NonEmptyArray(Key)).annotations({
   description: "One or more aggregate keys; repeat the parameter for several"
 })
 
-const units = [["days", 86_400_000], ["hours", 3_600_000], ["minutes", 60_000], ["seconds", 1_000]] as const
-
-// The inverse of Duration.decodeUnknown on text: the largest unit that divides the duration exactly.
-const durationText = (duration: Duration.Duration): string => {
-  const ms = Duration.toMillis(duration)
-  const unit = units.find(([, size]) => ms % size === 0)
-  return unit === undefined ? `${ms} millis` : `${ms / unit[1]} ${unit[0]}`
-}
-
-/** `?last=`: a positive Effect duration such as `1 hour`, `90 minutes`, `7 days`. */
+/** `?last=`: a positive duration in the library's one syntax: `1h`, `90m`, `1 hour`, `7 days`. */
 export const LastDuration = Schema.transformOrFail(Schema.String, Schema.DurationFromSelf, {
   strict: true,
   decode: (text, _options, ast) =>
-    Option.match(Duration.decodeUnknown(text.trim()), {
-      onNone: () => ParseResult.fail(new ParseResult.Type(ast, text, `"${text}" is not a duration such as "1 hour"`)),
-      onSome: (duration) =>
-        Duration.toMillis(duration) > 0
-          ? ParseResult.succeed(duration)
-          : ParseResult.fail(new ParseResult.Type(ast, text, "the duration must be above zero"))
+    Option.match(parseDuration(text), {
+      onNone: () => ParseResult.fail(new ParseResult.Type(ast, text, `"${text}" is not ${durationSyntax}`)),
+      onSome: ParseResult.succeed
     }),
-  encode: (duration) => ParseResult.succeed(durationText(duration))
-}).annotations({ description: "A duration such as '1 hour', '90 minutes' or '7 days'", examples: [Duration.hours(1)] })
+  encode: (duration) => ParseResult.succeed(formatDuration(duration))
+}).annotations({ description: "A duration such as '1h', '90m', '1 hour' or '7 days'", examples: [Duration.hours(1)] })
 
-/** An ISO-8601 instant (`?start=`, `?end=`). */
-export const InstantParam = Schema.Date.annotations({ description: "An ISO-8601 instant", examples: [new Date(0)] })
+// RFC 3339: a full date, a time with seconds, and an offset. Anything looser (`0`, `2025`,
+// `March 1`) is refused rather than guessed at the way `new Date(text)` does.
+const instantPattern = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/
+
+const parseInstant = (text: string): Date | undefined => {
+  const match = instantPattern.exec(text)
+  if (match === null) return undefined
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  // Dates roll over (Feb 30 → Mar 2), so a field out of range shows up as a different field.
+  // (setUTCFullYear, not Date.UTC, which reads the years 0–99 as 1900–1999.)
+  const fields = new Date(0)
+  fields.setUTCFullYear(year, month - 1, day)
+  fields.setUTCHours(hour, minute, second)
+  if (
+    fields.getUTCFullYear() !== year || fields.getUTCMonth() !== month - 1 || fields.getUTCDate() !== day ||
+    fields.getUTCHours() !== hour || fields.getUTCMinutes() !== minute || fields.getUTCSeconds() !== second
+  ) return undefined
+  const offset = match[8]!
+  if (offset.length > 1 && (Number(offset.slice(1, 3)) > 23 || Number(offset.slice(4, 6)) > 59)) return undefined
+  // Date reads a validated RFC 3339 text exactly (to the millisecond; finer digits are dropped).
+  const date = new Date(text.toUpperCase())
+  return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+/** An RFC 3339 instant (`?start=`, `?end=`), e.g. `2025-03-01T10:00:00Z` or `2025-03-01T11:00:00+01:00`. */
+export const InstantParam = Schema.transformOrFail(Schema.String, Schema.DateFromSelf, {
+  strict: true,
+  decode: (text, _options, ast) => {
+    const date = parseInstant(text)
+    return date === undefined
+      ? ParseResult.fail(new ParseResult.Type(ast, text, `"${text}" is not an ISO-8601 instant such as 2025-03-01T10:00:00Z`))
+      : ParseResult.succeed(date)
+  },
+  encode: (date) => ParseResult.succeed(date.toISOString())
+}).annotations({
+  description: "An ISO-8601 (RFC 3339) instant with seconds and an offset",
+  examples: [new Date(Date.UTC(2025, 2, 1, 10))]
+})
 
 /**
  * An aggregate as JSON: a number (sum, count, min, max), `null` when unset (min, max, first, last),
@@ -74,6 +99,62 @@ export const PipelineInfo = Schema.Struct({
   retentionMs: Schema.NullOr(Schema.Number)
 })
 
+/** `?n=`: how many keys `/top` answers, 1 to 100. */
+export const TopCount = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100)).annotations({
+  description: "How many keys, 1 to 100 (default 10)"
+})
+
+/** Response of `/top`: the largest values among the keys the application named, largest first. */
+export const TopResponse = Schema.Struct({
+  pipeline: Schema.String,
+  from: Schema.NullOr(Schema.String).annotations({ description: "Start of the span read; null for all-time" }),
+  to: Schema.NullOr(Schema.String).annotations({ description: "End of the span read (exclusive); null for all-time" }),
+  candidates: Schema.Number.annotations({ description: "How many keys were ranked" }),
+  values: Schema.Array(KeyValue)
+})
+
+/** One bucket of a `/series` answer. */
+export const BucketValue = Schema.Struct({
+  start: Schema.String.annotations({ description: "Start of the bucket (ISO-8601)" }),
+  value: AggregateJson
+})
+
+/** Response of `/series`: one key's value in each bucket of the span, oldest first. */
+export const SeriesResponse = Schema.Struct({
+  pipeline: Schema.String,
+  key: Schema.String,
+  from: Schema.String,
+  to: Schema.String,
+  buckets: Schema.Array(BucketValue)
+})
+
+/** One shard in `/live`. */
+export const ShardLiveJson = Schema.Struct({
+  shard: Schema.String,
+  records: Schema.Number,
+  recordsPerSecond: Schema.Number,
+  millisBehindLatest: Schema.NullOr(Schema.Number)
+})
+
+/** Response of `/live`: driver progress per shard and per-pipeline counters, read now. */
+export const LiveResponse = Schema.Struct({
+  at: Schema.String,
+  drivers: Schema.Array(Schema.Struct({
+    name: Schema.String,
+    pipeline: Schema.String,
+    records: Schema.Number,
+    recordsPerSecond: Schema.Number,
+    shards: Schema.Array(ShardLiveJson)
+  })),
+  counters: Schema.Array(Schema.Struct({
+    pipeline: Schema.String,
+    merged: Schema.Number,
+    retries: Schema.Number,
+    deadLetters: Schema.Number,
+    decodeErrors: Schema.Number
+  }))
+})
+
 /** 404: no pipeline of that name is served. */
 export class PipelineNotFound extends Schema.TaggedError<PipelineNotFound>()(
   "PipelineNotFound",
@@ -91,9 +172,12 @@ export class BadQuery extends Schema.TaggedError<BadQuery>()(
   HttpApiSchema.annotations({ status: 400 })
 ) {}
 
-/** 503: the store failed; `transient` says whether a retry may succeed. */
+/**
+ * 503: the store failed. `error` names the failure's tag and `transient` whether a retry may
+ * succeed; the message is generic, the store's own text (hosts, table names) goes to the log only.
+ */
 export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()(
   "StoreUnavailable",
-  { transient: Schema.Boolean, message: Schema.String },
+  { error: Schema.String, transient: Schema.Boolean, message: Schema.String },
   HttpApiSchema.annotations({ status: 503 })
 ) {}

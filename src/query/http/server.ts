@@ -4,7 +4,12 @@ import { Context, Effect, Layer, type Scope } from "effect"
 import { createServer } from "node:http"
 import type { InvalidConfig } from "../../errors.js"
 import type { Store } from "../../state/Store.js"
-import { queryApiLayer, type QueryApiOptions } from "./handlers.js"
+import { answerClientErrors } from "./clientError.js"
+import { dashboardPaths, dashboardRoutes } from "./dashboard/routes.js"
+import { apiPaths, guard } from "./guard.js"
+import { QueryHandlers, type QueryApiOptions } from "./handlers.js"
+import { metricsPaths, metricsRoutes } from "./metricsRoutes.js"
+import { QueryApi } from "./QueryApi.js"
 
 /** Where and how the query HTTP server listens. */
 export interface QueryServerOptions extends QueryApiOptions {
@@ -14,30 +19,31 @@ export interface QueryServerOptions extends QueryApiOptions {
   readonly host?: string | undefined
   /** Serve Swagger UI at `/docs`. Default true. */
   readonly swaggerUi?: boolean | undefined
+  /** Serve the live dashboard at `/`. Default true. */
+  readonly dashboard?: boolean | undefined
 }
 
 /** The default port of the query HTTP server. */
 export const defaultQueryPort = 8080
 
-/**
- * The query HTTP server as a layer: `QueryApi` over the given pipelines, its OpenAPI document at
- * `/openapi.json` and Swagger UI at `/docs`, on Node's HTTP server. It needs a `Store`.
- *
- * @example
- * const main = Layer.launch(queryServerLayer({ pipelines: [pageViews], port: 8080 })).pipe(
- *   Effect.provide(DynamoDbStore.layer)
- * )
- */
-export const queryServerLayer = (
+const layer = (
   options: QueryServerOptions
 ): Layer.Layer<HttpServer.HttpServer, HttpServerError.ServeError | InvalidConfig, Store> => {
   const docs = options.swaggerUi === false ? Layer.empty : HttpApiSwagger.layer({ path: "/docs" })
+  const dashboard = options.dashboard === false ? Layer.empty : dashboardRoutes("Murmur")
+  const paths = [
+    ...apiPaths(QueryApi),
+    "/openapi.json",
+    ...metricsPaths,
+    ...(options.swaggerUi === false ? [] : ["/docs"]),
+    ...(options.dashboard === false ? [] : dashboardPaths)
+  ]
   return HttpApiBuilder.serve().pipe(
-    Layer.provide(docs),
+    Layer.provide([docs, dashboard, metricsRoutes(options.live?.metrics), HttpApiBuilder.middleware(guard(paths))]),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
-    Layer.provide(queryApiLayer(options)),
+    Layer.provide(QueryHandlers.layer(options)),
     Layer.provideMerge(
-      NodeHttpServer.layer(() => createServer(), {
+      NodeHttpServer.layer(() => answerClientErrors(createServer()), {
         port: options.port ?? defaultQueryPort,
         host: options.host ?? "127.0.0.1"
       })
@@ -45,6 +51,18 @@ export const queryServerLayer = (
     Layer.map((context) => Context.make(HttpServer.HttpServer, Context.get(context, HttpServer.HttpServer)))
   )
 }
+
+/**
+ * The query HTTP server: `QueryApi` over the given pipelines (plus `/live`), its OpenAPI document
+ * at `/openapi.json`, Swagger UI at `/docs`, `/metrics` (Prometheus text, or JSON) and the live
+ * dashboard at `/`, on Node's HTTP server. It needs a `Store`.
+ *
+ * @example
+ * const main = Layer.launch(QueryServer.layer({ pipelines: [pageViews], port: 8080 })).pipe(
+ *   Effect.provide(DynamoStore.layer())
+ * )
+ */
+export const QueryServer = { layer, defaultPort: defaultQueryPort } as const
 
 /** A running query server. */
 export interface RunningQueryServer {
@@ -59,14 +77,14 @@ export interface RunningQueryServer {
  * @example
  * const program = Effect.scoped(Effect.gen(function*() {
  *   const server = yield* serveQuery({ pipelines: [pageViews], port: 0 })
- *   yield* Effect.log(`query API on ${server.url}/docs`)
+ *   yield* Effect.log(`dashboard on ${server.url}, query API on ${server.url}/docs`)
  *   yield* Effect.never
  * }))
  */
 export const serveQuery = (
   options: QueryServerOptions
 ): Effect.Effect<RunningQueryServer, HttpServerError.ServeError | InvalidConfig, Store | Scope.Scope> =>
-  Effect.flatMap(Layer.build(queryServerLayer(options)), (context) => {
+  Effect.flatMap(Layer.build(layer(options)), (context) => {
     const address = Context.get(context, HttpServer.HttpServer).address
     if (address._tag === "UnixAddress") return Effect.succeed({ url: `unix:${address.path}`, port: 0 })
     const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname

@@ -1,6 +1,7 @@
 import { Effect, Exit, Layer, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { StoreError } from "../../../src/errors.js"
+import { makeMemoryMetrics } from "../../../src/metrics/memory.js"
 import { count, max, min, sum } from "../../../src/monoid/numeric.js"
 import { set, setOf } from "../../../src/monoid/set.js"
 import { last, type Latest, stamped } from "../../../src/monoid/stamped.js"
@@ -211,14 +212,173 @@ describe("query HTTP API", () => {
     expect(await docs.text()).toContain("swagger")
   })
 
-  it("answers 503 with StoreUnavailable when the store fails", async () => {
-    const failing: StoreService = {
-      ...store.service,
-      getMany: () => Effect.fail(new StoreError({ operation: "getMany", transient: true, message: "throttled" }))
+  it("answers 503 with StoreUnavailable naming the error, never the store's own text", async () => {
+    for (const [transient, storeText] of [[true, "connect ECONNREFUSED 127.0.0.1:1"], [false, "ResourceNotFoundException: Requested resource not found"]] as const) {
+      const failing: StoreService = {
+        ...store.service,
+        getMany: () => Effect.fail(new StoreError({ operation: "getMany", transient, message: storeText }))
+      }
+      const other = await serve(Layer.succeed(Store, failing), [totals])
+      const response = await fetch(`${other.url}/pipelines/totals/value?key=a`)
+      expect(response.status).toBe(503)
+      const text = await response.text()
+      expect(text).not.toContain(storeText.slice(0, 20))
+      expect(JSON.parse(text)).toEqual({
+        _tag: "StoreUnavailable",
+        error: "StoreError",
+        transient,
+        message: transient ? "the store did not answer this time; try again" : "the store refused the read; the server log says why"
+      })
     }
-    const other = await serve(Layer.succeed(Store, failing), [totals])
-    const response = await fetch(`${other.url}/pipelines/totals/value?key=a`)
-    expect(response.status).toBe(503)
-    expect(await response.json()).toEqual({ _tag: "StoreUnavailable", transient: true, message: "throttled" })
+  })
+})
+
+describe("query HTTP API: hardened edges", () => {
+  const raw = async (path: string, init?: RequestInit) => {
+    const response = await fetch(`${base}${path}`, init)
+    const text = await response.text()
+    return {
+      status: response.status,
+      allow: response.headers.get("allow"),
+      type: response.headers.get("content-type"),
+      body: text === "" ? undefined : JSON.parse(text)
+    }
+  }
+  const windowOf = (last: string) => `/pipelines/views/window?key=%2Flive&last=${encodeURIComponent(last)}`
+  const rangeFrom = (start: string) => `/pipelines/views/range?key=%2Fhome&start=${encodeURIComponent(start)}&end=${iso(t0 + hour)}`
+
+  const cases: ReadonlyArray<{
+    readonly name: string
+    readonly path: string
+    readonly method?: string
+    readonly status: number
+    readonly tag?: string
+    readonly allow?: string
+  }> = [
+    ...["POST", "PUT", "DELETE", "OPTIONS", "PATCH"].flatMap((method) =>
+      ["/pipelines", "/pipelines/views/window?key=a&last=1h", "/", "/metrics", "/live", "/openapi.json"].map((path) => ({
+        name: `${method} ${path}`,
+        method,
+        path,
+        status: 405,
+        tag: "MethodNotAllowed",
+        allow: "GET, HEAD"
+      }))
+    ),
+    { name: "POST to no route", method: "POST", path: "/nowhere", status: 404, tag: "NotFound" },
+    { name: "GET no route", path: "/nowhere/at/all", status: 404, tag: "NotFound" },
+    { name: "HEAD a route", method: "HEAD", path: "/pipelines", status: 200 },
+    ...["0", "1740823200000", "2025", "2025-03-01", "March 1, 2025", "2025-03-01T10:00Z", "2025-03-01T10:00:00", "2025-02-30T00:00:00Z", "2025-03-01T24:00:00Z", "2025-03-01T10:00:00+25:00", " 2025-03-01T10:00:00Z"]
+      .map((start) => ({ name: `start=${start}`, path: rangeFrom(start), status: 400, tag: "HttpApiDecodeError" })),
+    ...["2025-03-01T10:00:00Z", "2025-03-01T11:00:00+01:00", "2025-03-01t10:00:00.000z", "2025-03-01T05:30:00.5-04:30"]
+      .map((start) => ({ name: `start=${start}`, path: rangeFrom(start), status: 200 })),
+    ...["%ff", "%", "%zz", "%c3", "%ed%a0%80"].flatMap((escape) => [
+      { name: `key=${escape}`, path: `/pipelines/totals/value?key=${escape}`, status: 400, tag: "BadRequest" },
+      { name: `pipeline ${escape}`, path: `/pipelines/${escape}/value?key=a`, status: 400, tag: "BadRequest" }
+    ]),
+    { name: "a well-escaped key", path: "/pipelines/totals/value?key=%C3%A9t%C3%A9+%2B1", status: 200 },
+    { name: "a 100 KB key", path: `/pipelines/totals/value?key=${"k".repeat(100_000)}`, status: 431, tag: "RequestTooLarge" },
+    ...["1h", "1 hour", "60m", "60 minutes", "3600s", "1H", "0.5h30m"].map((last) => ({ name: `last=${last}`, path: windowOf(last), status: 200 })),
+    ...["0h", "-1h", "1 fortnight", "h", "1", "1h30", ""].map((last) => ({ name: `last=${last}`, path: windowOf(last), status: 400, tag: "HttpApiDecodeError" }))
+  ]
+
+  it.each(cases)("$name → $status", async ({ allow, method, path, status, tag }) => {
+    const answer = await raw(path, method === undefined ? undefined : { method })
+    expect(answer.status).toBe(status)
+    if (tag !== undefined) {
+      expect(answer.type).toMatch(/^application\/json/)
+      expect(answer.body._tag).toBe(tag)
+      expect(typeof answer.body.message).toBe("string")
+    }
+    if (allow !== undefined) expect(answer.allow).toBe(allow)
+  })
+
+  it("reads `1h`, `1 hour` and `60m` as the same window", async () => {
+    const answers = await Promise.all(["1h", "1 hour", "60m"].map(async (last) => (await raw(windowOf(last))).body))
+    expect(answers[1]).toEqual(answers[0])
+    expect(answers[2]).toEqual(answers[0])
+    expect(answers[0].buckets).toBe(1)
+  })
+
+  it("reads an instant's offset", async () => {
+    const utc = await raw(rangeFrom("2025-03-01T10:00:00Z"))
+    const offset = await raw(rangeFrom("2025-03-01T11:00:00+01:00"))
+    expect(offset.body).toEqual(utc.body)
+    expect(utc.body.from).toBe(iso(t0))
+  })
+})
+
+describe("query HTTP API: series, top keys, live figures and metrics", () => {
+  const get2 = async (url: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, { headers })
+    return { status: response.status, type: response.headers.get("content-type"), text: await response.text() }
+  }
+  let live = ""
+  let records = 0
+  beforeAll(async () => {
+    const metrics = makeMemoryMetrics()
+    Effect.runSync(metrics.service.increment("views", 12))
+    Effect.runSync(metrics.service.increment("views:retry", 2))
+    Effect.runSync(metrics.service.increment("views:decode_error", 1))
+    live = (await Effect.runPromise(Scope.extend(
+        serveQuery({
+          pipelines: [totals, views],
+          port: 0,
+          live: {
+            metrics: Effect.sync(metrics.snapshot),
+            keys: { totals: ["/home", "/nobody"], views: ["/home", "/about", "/nobody"] },
+            drivers: [{
+              name: "consumer",
+              pipeline: "views",
+              progress: Effect.sync(() => ({ shards: { "shardId-1": { recordsProcessed: records, millisBehindLatest: 250 } } }))
+            }]
+          }
+        }),
+        scope
+      ).pipe(Effect.provide(store.layer)))).url
+  })
+
+  it("GET series: one value per bucket, the identity where no row is", async () => {
+    const { status, text } = await get2(`${live}/pipelines/views/series?key=%2Fhome&start=${iso(t0)}&end=${iso(t0 + 4 * hour)}`)
+    expect(status).toBe(200)
+    const body = JSON.parse(text)
+    expect(body.buckets).toEqual([0, 1, 2, 3, 4].map((i) => ({ start: iso(t0 + i * hour), value: [1, 10, 0, 100, 0][i] })))
+    const neither = await get2(`${live}/pipelines/views/series?key=%2Fhome`)
+    expect(neither.status).toBe(400)
+    expect(JSON.parse(neither.text)).toMatchObject({ _tag: "BadQuery", reason: "InvalidRange" })
+  })
+
+  it("GET top: the named keys, largest first, equal to their values", async () => {
+    const { status, text } = await get2(`${live}/pipelines/totals/top?n=5`)
+    expect(status).toBe(200)
+    expect(JSON.parse(text)).toEqual({ pipeline: "totals", from: null, to: null, candidates: 2, values: [{ key: "/home", value: 7 }, { key: "/nobody", value: 0 }] })
+    expect(JSON.parse((await get2(`${live}/pipelines/views/top?n=1&last=2h`)).text).values).toHaveLength(1)
+    expect((await get2(`${live}/pipelines/views/top?n=0`)).status).toBe(400)
+  })
+
+  it("GET live: per-shard progress with a rate, and the pipelines' counters", async () => {
+    const first = JSON.parse((await get2(`${live}/live`)).text)
+    expect(first.drivers[0]).toMatchObject({ name: "consumer", pipeline: "views", shards: [{ shard: "shardId-1", millisBehindLatest: 250 }] })
+    expect(first.counters).toContainEqual({ pipeline: "views", merged: 12, retries: 2, deadLetters: 0, decodeErrors: 1 })
+    // Records move; the rate needs a reading a second old, so poll until one is (progress-bounded).
+    records = 500
+    const deadline = Date.now() + 10_000
+    let rate = 0
+    while (rate === 0 && Date.now() < deadline) {
+      const body = JSON.parse((await get2(`${live}/live`)).text)
+      expect(body.drivers[0].records).toBe(500)
+      rate = body.drivers[0].recordsPerSecond
+      if (rate === 0) await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(rate).toBeGreaterThan(0)
+  })
+
+  it("GET metrics: Prometheus text, or JSON when asked", async () => {
+    const text = await get2(`${live}/metrics`)
+    expect(text.type).toBe("text/plain; version=0.0.4; charset=utf-8")
+    expect(text.text).toContain('murmur_records_merged_total{pipeline="views"} 12')
+    const json = await get2(`${live}/metrics`, { accept: "application/json" })
+    expect(JSON.parse(json.text).pipelines.views.counters).toMatchObject({ records_merged: 12, retry: 2, decode_error: 1 })
+    expect(JSON.parse((await get2(`${live}/metrics.json`)).text)).toEqual(JSON.parse(json.text))
   })
 })

@@ -1,0 +1,59 @@
+/**
+ * One key's value in each bucket of a span, for the dashboard's chart: one `Store.getMany` over
+ * the span's rows, a missing row reading as the identity. (The `Query` reads fold the span into one
+ * value; a chart needs the buckets apart.)
+ */
+import { Effect, Option } from "effect"
+import { InvalidKey, RangeTooLarge, type StoreError } from "../../errors.js"
+import { Store } from "../../state/Store.js"
+import { type BucketRange, bucketStart } from "../../window/Window.js"
+import { QueryLimits } from "../limits.js"
+import type { AnyQueryTarget } from "./target.js"
+
+/** One bucket's value. */
+export interface BucketValue<V> {
+  /** Epoch ms of the bucket's start. */
+  readonly startMs: number
+  readonly value: V
+}
+
+const maxKeyBytes = 2048
+const utf8 = new TextEncoder()
+
+/**
+ * The value of `key` in every bucket of `buckets`, oldest first. Windowed pipelines only (the
+ * caller has the buckets from `Query.windowBuckets` or `Query.rangeBuckets`, which check that).
+ *
+ * @example
+ * const buckets = yield* Query.windowBuckets(pageViews, "6 hours")
+ * const points = yield* bucketSeries(pageViews, "/pricing", buckets)
+ */
+export const bucketSeries = (
+  target: AnyQueryTarget,
+  key: string,
+  buckets: BucketRange
+): Effect.Effect<ReadonlyArray<BucketValue<unknown>>, InvalidKey | RangeTooLarge | StoreError, Store> =>
+  Effect.gen(function*() {
+    if (key === "" || utf8.encode(key).length > maxKeyBytes) {
+      return yield* new InvalidKey({ key: key.slice(0, 64), message: `a key is 1 to ${maxKeyBytes} bytes` })
+    }
+    const count = buckets.hi - buckets.lo + 1
+    const limits = yield* QueryLimits
+    if (count > limits.maxBuckets) {
+      return yield* new RangeTooLarge({
+        pipeline: target.name,
+        buckets: count,
+        rows: count,
+        message: `pipeline "${target.name}": a series of ${count} buckets is over the limit of ${limits.maxBuckets} (see QueryLimits)`
+      })
+    }
+    const ids = Array.from({ length: Math.max(0, count) }, (_, i) => buckets.lo + i)
+    const store = yield* Store
+    const found = yield* store.getMany(target.store, target.monoid, ids.map((bucket) => ({ entity: key, bucket })))
+    // Only windowed pipelines reach here (see above), so the window is set.
+    const window = target.window!
+    return ids.map((bucket, i) => ({
+      startMs: bucketStart(window, bucket),
+      value: Option.getOrElse(found[i]!, () => target.monoid.empty)
+    }))
+  })
