@@ -72,3 +72,15 @@ export const assertMonoidLaws = <V>(monoid: Monoid<V>, values: fc.Arbitrary<V>, 
     )
   }
 }
+
+export {
+  bloomValues,
+  decayedValues,
+  denseHllValues,
+  edgyNumbers,
+  extremumValues,
+  hllValues,
+  latestValues,
+  stampableValues,
+  topKValues
+} from "./lawArbitraries.js"
