@@ -5,3 +5,13 @@
 export { kinesisHandler, makeKinesisHandler, type KinesisHandler } from "./handler.js"
 export type { DecodeErrorCallback, HandlerServices, KinesisHandlerOptions } from "./options.js"
 export { defaultLayer } from "./defaultLayer.js"
+export type { DeliveryOptions } from "./deliveryOptions.js"
+export type { MappingCheckMode } from "./mappingCheck.js"
+export {
+  type EventSourceMapping,
+  LambdaApiError,
+  LambdaMappings,
+  type LambdaMappingsConfig,
+  type LambdaMappingsService
+} from "./LambdaMappings.js"
+export { canNeverSucceed, type DeadLetter, type DeadLetterCallback, type DeadLetterPolicy } from "../deadLetter.js"
