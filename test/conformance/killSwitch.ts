@@ -8,17 +8,24 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 export interface KillSwitch {
   readonly armAfter: (calls: number) => void
   readonly dead: () => boolean
+  /** Calls this client completed (answered, fault or not): the test's measure of progress. */
+  readonly answered: () => number
 }
 
 let switches = 0
 
 export const installKillSwitch = (client: DynamoDBClient): KillSwitch => {
   let remaining = Infinity
+  let answered = 0
   client.middlewareStack.add(
     (next) => async (args) => {
       if (remaining <= 0) throw Object.assign(new Error("worker killed"), { code: "ECONNREFUSED" })
       remaining--
-      return next(args)
+      try {
+        return await next(args)
+      } finally {
+        answered++
+      }
     },
     // After the fault injector, so a killed worker's calls never reach DynamoDB Local.
     { step: "initialize", priority: "low", name: `murmurKillSwitch${++switches}` }
@@ -27,7 +34,8 @@ export const installKillSwitch = (client: DynamoDBClient): KillSwitch => {
     armAfter: (calls) => {
       remaining = calls
     },
-    dead: () => remaining <= 0
+    dead: () => remaining <= 0,
+    answered: () => answered
   }
 }
 

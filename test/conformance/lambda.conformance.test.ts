@@ -75,5 +75,6 @@ describe.each([
     expect(stats.duplicates).toBeGreaterThan(0)
     expect(stats.redeliveries).toBeGreaterThan(0)
     expect(stats.retriesFromReported).toBeGreaterThan(0)
-  }, soak ? 1_800_000 : 240_000)
+    // Stuck shards fail by round count (eventSourceMapping.ts), not by time: this only bounds a pathological run.
+  }, soak ? 7_200_000 : 1_800_000)
 })
