@@ -107,20 +107,23 @@ const mergeSparse = (precision: number, left: Uint32Array, right: Uint32Array): 
 
 /**
  * Bytewise max of two register arrays, four registers per step: registers are below 64, so
- * `(a | 0x80) − b` never borrows across bytes and its high bit says `a ≥ b`.
+ * `(a | 0x80) − b` never borrows across bytes and its high bit says `a ≥ b`; that bit spread to
+ * the whole byte picks `a` or `b`.
  */
 const maxRegisters = (left: Uint8Array, right: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(left.length)
-  const a = new Uint32Array(left.buffer, left.byteOffset, left.length >>> 2)
-  const b = new Uint32Array(right.buffer, right.byteOffset, right.length >>> 2)
-  const o = new Uint32Array(out.buffer, 0, out.length >>> 2)
-  for (let i = 0; i < o.length; i++) {
+  if (left.byteOffset % 4 !== 0) left = left.slice() // word views need aligned offsets
+  if (right.byteOffset % 4 !== 0) right = right.slice()
+  const out = new Int32Array(left.length >>> 2)
+  const a = new Int32Array(left.buffer, left.byteOffset, out.length)
+  const b = new Int32Array(right.buffer, right.byteOffset, out.length)
+  for (let i = 0; i < out.length; i++) {
     const x = a[i]!
     const y = b[i]!
-    const mask = (((((x | 0x80808080) - y) >>> 7) & 0x01010101) * 0xff) >>> 0
-    o[i] = (x & mask) | (y & ~mask)
+    const high = ((x | 0x80808080) - y) & 0x80808080
+    const mask = (high - (high >>> 7)) | high
+    out[i] = (x & mask) | (y & ~mask)
   }
-  return out
+  return new Uint8Array(out.buffer)
 }
 
 /** The register-wise max of two sketches of the same precision. */
