@@ -3,7 +3,7 @@
  * and an invocation context.
  */
 import type { _Record } from "@aws-sdk/client-kinesis"
-import type { Context as LambdaContext, KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda"
+import type { KinesisStreamEvent, KinesisStreamRecord, LambdaContext } from "../../kinesis/lambda/events.js"
 
 /** Where the records came from, as the mapping names it in each record. */
 export interface EventSource {
@@ -58,22 +58,9 @@ let invocations = 0
  */
 export const localContext = (functionName: string, timeoutMs: number, nowMs: () => number): LambdaContext => {
   const deadline = nowMs() + timeoutMs
-  const requestId = `local-${process.pid}-${++invocations}`
-  const unsupported = () => {
-    throw new Error("callback-style completion is not supported by the local Lambda path")
-  }
   return {
-    callbackWaitsForEmptyEventLoop: false,
     functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: "1024",
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: requestId,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - nowMs()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported
+    awsRequestId: `local-${process.pid}-${++invocations}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - nowMs())
   }
 }

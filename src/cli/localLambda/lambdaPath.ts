@@ -6,7 +6,7 @@
  * once, so it does not follow a reshard.
  */
 import type { _Record, GetRecordsCommandOutput } from "@aws-sdk/client-kinesis"
-import type { Context as LambdaContext, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda"
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, LambdaContext } from "../../kinesis/lambda/events.js"
 import { Effect, type SubscriptionRef } from "effect"
 import type { KinesisError } from "../../errors.js"
 import { KinesisApi } from "../../kinesis/stream/KinesisApi.js"

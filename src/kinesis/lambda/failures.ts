@@ -1,4 +1,4 @@
-import type { KinesisStreamBatchResponse, KinesisStreamRecord } from "aws-lambda"
+import type { KinesisStreamBatchResponse, KinesisStreamRecord } from "./events.js"
 import type { RecordOutcome } from "../../processor/types.js"
 import type { IdentifiedEvent } from "./identify.js"
 

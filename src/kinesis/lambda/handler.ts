@@ -1,4 +1,4 @@
-import type { Context as LambdaContext, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda"
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord, LambdaContext } from "./events.js"
 import { Cause, Clock, Duration, Effect, Either, Exit, Layer, Runtime } from "effect"
 import { InvalidConfig } from "../../errors.js"
 import { logBatchFailures } from "../../logging/batchFailures.js"

@@ -1,4 +1,4 @@
-import type { KinesisStreamRecord } from "aws-lambda"
+import type { KinesisStreamRecord } from "./events.js"
 import { Effect, Option } from "effect"
 import { Metrics } from "../../metrics/Metrics.js"
 import type { Pipeline } from "../../pipeline/Pipeline.js"

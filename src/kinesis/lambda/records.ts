@@ -1,4 +1,4 @@
-import type { KinesisStreamRecord } from "aws-lambda"
+import type { KinesisStreamRecord } from "./events.js"
 import type { SourceRecord } from "../../processor/types.js"
 import { lambdaEventId } from "../../record/index.js"
 
