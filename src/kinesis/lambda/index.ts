@@ -3,6 +3,7 @@
  * and a decoder into the function Lambda calls.
  */
 export { kinesisHandler, makeKinesisHandler, type KinesisHandler } from "./handler.js"
+export type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord, LambdaContext } from "./events.js"
 export type { DecodeErrorCallback, HandlerServices, KinesisHandlerOptions } from "./options.js"
 export { defaultLayer } from "./defaultLayer.js"
 export type { DeliveryOptions } from "./deliveryOptions.js"
