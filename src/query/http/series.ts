@@ -1,9 +1,9 @@
 /**
- * One key's value in each bucket of a span, for the dashboard's chart: one `Store.getMany` over
- * the span's rows, a missing row reading as the identity. (The `Query` reads fold the span into one
+ * One key's value in each bucket of a span, for the dashboard's chart: one `Store.getRange` of
+ * the key (a DynamoDB Query: only rows that exist come back), a missing row reading as the identity. (The `Query` reads fold the span into one
  * value; a chart needs the buckets apart.)
  */
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { InvalidKey, RangeTooLarge, type StoreError } from "../../errors.js"
 import { Store } from "../../state/Store.js"
 import { type BucketRange, bucketStart } from "../../window/Window.js"
@@ -47,13 +47,13 @@ export const bucketSeries = (
         message: `pipeline "${target.name}": a series of ${count} buckets is over the limit of ${limits.maxBuckets} (see QueryLimits)`
       })
     }
-    const ids = Array.from({ length: Math.max(0, count) }, (_, i) => buckets.lo + i)
     const store = yield* Store
-    const found = yield* store.getMany(target.store, target.monoid, ids.map((bucket) => ({ entity: key, bucket })))
+    const rows = yield* store.getRange(target.store, target.monoid, key, buckets)
+    const byBucket = new Map(rows.map((row) => [row.bucket, row.value]))
     // Only windowed pipelines reach here (see above), so the window is set.
     const window = target.window!
-    return ids.map((bucket, i) => ({
-      startMs: bucketStart(window, bucket),
-      value: Option.getOrElse(found[i]!, () => target.monoid.empty)
+    return Array.from({ length: Math.max(0, count) }, (_, i) => ({
+      startMs: bucketStart(window, buckets.lo + i),
+      value: byBucket.has(buckets.lo + i) ? byBucket.get(buckets.lo + i) : target.monoid.empty
     }))
   })

@@ -51,7 +51,7 @@ export const dashboardPage = (rawTitle: string): string => {
     <div class="form">
       <label for="top-last">Windowed pipelines over the last
         <select id="top-last">
-          <option value="1h">1 hour</option><option value="6h">6 hours</option><option value="24h">24 hours</option><option value="7d">7 days</option>
+          <option value="1h">1 hour</option><option value="6h" selected>6 hours</option><option value="24h">24 hours</option><option value="7d">7 days</option>
         </select>
       </label>
     </div>

@@ -64,10 +64,16 @@ export const withParams = (path: string, params: Readonly<Record<string, string 
   return text === "" ? path : `${path}?${text}`
 }
 
-/** The message of an error answer. */
+/** The message of an error answer; for a parameter that did not decode, which one and why. */
 export const errorText = (answer: Answer<unknown>): string => {
-  const body = answer.body as { _tag?: string; message?: string } | null
-  return `${answer.status === 0 ? "no answer" : `HTTP ${answer.status}`}${body?._tag ? ` ${body._tag}` : ""}: ${body?.message ?? ""}`
+  const body = answer.body as {
+    _tag?: string
+    message?: string
+    issues?: ReadonlyArray<{ readonly path?: ReadonlyArray<unknown>; readonly message?: string }>
+  } | null
+  const issues = body?.issues?.map((issue) => `${(issue.path ?? []).join(".") || "request"}: ${issue.message ?? ""}`)
+  const message = issues !== undefined && issues.length > 0 ? issues.join("; ") : body?.message ?? ""
+  return `${answer.status === 0 ? "no answer" : `HTTP ${answer.status}`}${body?._tag ? ` ${body._tag}` : ""}: ${message}`
 }
 
 /** `/pipelines/{name}/…` with the name escaped. */

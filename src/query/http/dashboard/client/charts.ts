@@ -26,7 +26,7 @@ export const throughputChart = (container: HTMLElement) => {
     chart = new uPlot({
       width: widthOf(container),
       height,
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(10, max * 1.1)] } },
       axes: [{ stroke: "#475569" }, { stroke: "#475569", size: 60, label: "records/s" }],
@@ -67,7 +67,7 @@ export const bucketChart = (container: HTMLElement) => {
       chart = new uPlot({
         width: widthOf(container),
         height,
-        legend: { show: true },
+        legend: { show: true, live: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
         axes: [{ stroke: "#475569" }, { stroke: "#475569", size: 60 }],

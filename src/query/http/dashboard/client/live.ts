@@ -38,7 +38,7 @@ export const liveView = () => {
           { "data-driver": driver.name, "data-shard": shard.shard },
           h("th", { scope: "row" }, driver.name),
           h("td", {}, driver.pipeline),
-          h("td", { class: "mono" }, shard.shard.replace(/^shardId-0*/, "#")),
+          h("td", { class: "mono" }, shard.shard.replace(/^shardId-0*(?=\d)/, "#")),
           number(shard.records, { "data-field": "records" }),
           number(shard.recordsPerSecond, { "data-field": "recordsPerSecond" }),
           h("td", { class: "num", "data-field": "lag" }, formatLag(shard.millisBehindLatest))

@@ -39,7 +39,7 @@ const start = async () => {
   const windowed = pipelines.filter((pipeline) => pipeline.granularity !== null)
   fillPipelineSelect(byId("series-pipeline"), windowed)
   fillPipelineSelect(byId("console-pipeline"), pipelines)
-  const chartKey = seriesView()
+  const chart = seriesView()
   consoleView()
 
   const showLive = liveView()
@@ -48,12 +48,14 @@ const start = async () => {
   const topLast = byId<HTMLSelectElement>("top-last")
   let charted = false
   const top = () =>
-    refreshTop(pipelines, topLast.value, chartKey).then(() => {
-      // Chart the first windowed pipeline's top key once, so the chart is never empty.
+    refreshTop(pipelines, topLast.value, chart.pick).then(() => {
+      // Chart the first windowed pipeline's top key at first, so the chart is never empty;
+      // afterwards redraw whatever is charted, so it follows the data like the tables.
       const first = windowed[0] === undefined ? null : document.querySelector(`.top-table[data-pipeline="${CSS.escape(windowed[0].name)}"] tr[data-key]`)
-      if (!charted && first instanceof HTMLElement && first.dataset["key"] !== undefined) {
+      if (charted) return chart.refresh()
+      if (first instanceof HTMLElement && first.dataset["key"] !== undefined) {
         charted = true
-        chartKey(windowed[0]!.name, first.dataset["key"])
+        chart.pick(windowed[0]!.name, first.dataset["key"])
       }
     })
   topLast.addEventListener("change", () => void top())

@@ -8,7 +8,7 @@ import { formatBucket, formatNumber } from "./format.js"
 const numeric = (value: unknown): number | null =>
   typeof value === "number" ? value : Array.isArray(value) ? value.length : null
 
-/** Wires the chart form; returns a function that charts a key (used by the top-keys buttons). */
+/** Wires the chart form; `pick` charts a key (the top-keys buttons), `refresh` redraws the current one. */
 export const seriesView = () => {
   const form = byId<HTMLFormElement>("series-form")
   const pipeline = byId<HTMLSelectElement>("series-pipeline")
@@ -42,9 +42,12 @@ export const seriesView = () => {
     event.preventDefault()
     void show()
   })
-  return (pipelineName: string, keyName: string) => {
-    pipeline.value = pipelineName
-    key.value = keyName
-    void show()
+  return {
+    pick: (pipelineName: string, keyName: string) => {
+      pipeline.value = pipelineName
+      key.value = keyName
+      void show()
+    },
+    refresh: show
   }
 }
