@@ -7,9 +7,10 @@
  * path runs the all-time pipeline (`page-views-all-time`) over all shards, so each driver's
  * totals can be checked on their own against the produced events.
  */
-import { Console, Duration, Effect, Fiber, Layer, Schedule, SubscriptionRef } from "effect"
+import { Console, Context, Duration, Effect, Fiber, Layer, Schedule, SubscriptionRef } from "effect"
 import { DemoFailed, serverFailed } from "../errors.js"
 import { makeKinesisHandler } from "../../kinesis/lambda/handler.js"
+import { MetricsSnapshots } from "../../metrics/memory.js"
 import { KinesisApi, KinesisClient } from "../../kinesis/stream/KinesisApi.js"
 import { makeProgress } from "../../kinesis/stream/progress.js"
 import { runConsumer } from "../../kinesis/consumer/runConsumer.js"
@@ -18,7 +19,7 @@ import { defaultDemoEvents, defaultDemoPort } from "../args.js"
 import { startKinesalite } from "../../local/kinesalite.js"
 import { runLambdaPath } from "../localLambda/lambdaPath.js"
 import { defaultSeed, demoSpanMs, generatePageViews } from "./generate.js"
-import { demoPipelines, pageViewDecoder } from "./pageViews.js"
+import { countryKey, demoPipelines, pageKey, pageViewDecoder } from "./pageViews.js"
 import { produce, createStream } from "./produce.js"
 import { driverTotals, formatCount } from "../progress.js"
 import { progressLine, type ProgressSample } from "./progressLine.js"
@@ -142,6 +143,27 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       Effect.forkScoped
     )
 
+    // The query server and its dashboard start before production, so its live figures move.
+    const server = options.serve === false ? undefined : yield* serveQuery({
+      pipelines: [pipelines.hourly, pipelines.allTime],
+      port: options.port ?? defaultDemoPort,
+      live: {
+        drivers: [
+          { name: "consumer", pipeline: pipelines.hourly.name, progress: SubscriptionRef.get(consumerProgress) },
+          { name: "lambda", pipeline: pipelines.allTime.name, progress: SubscriptionRef.get(lambdaProgress) }
+        ],
+        metrics: Context.get(state.context, MetricsSnapshots).snapshot,
+        keys: {
+          [pipelines.hourly.name]: [...events.pages.map(pageKey), ...events.countries.map(countryKey)],
+          [pipelines.allTime.name]: events.pages.map(pageKey)
+        }
+      }
+    }).pipe(
+      Effect.provide(services),
+      Effect.mapError((cause) => new DemoFailed({ reason: "server", message: `the query API could not start: ${cause.message}`, cause }))
+    )
+    if (server !== undefined) yield* say(`dashboard: ${server.url}/ (live while the demo runs)`)
+
     // Live progress, once a second while producing and catching up.
     let produced = 0
     const sample = Effect.gen(function*() {
@@ -209,14 +231,10 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       Effect.provide(services)
     )
     const summary: DemoSummary = { produced: events.valid, malformed: events.malformed, backend: state.backend, decodeErrors }
-    if (options.serve === false) return summary
+    if (server === undefined) return summary
 
-    const server = yield* serveQuery({ pipelines: [pipelines.hourly, pipelines.allTime], port: options.port ?? defaultDemoPort }).pipe(
-      Effect.provide(services),
-      Effect.mapError((cause) => new DemoFailed({ reason: "server", message: `the query API could not start: ${cause.message}`, cause }))
-    )
     yield* say("")
-    yield* say(`Query API on ${server.url} (Swagger UI: ${server.url}/docs). Try:`)
+    yield* say(`Dashboard on ${server.url}/, query API on ${server.url} (Swagger UI: ${server.url}/docs). Try:`)
     yield* say(`  curl '${server.url}/pipelines'`)
     yield* say(`  curl '${server.url}/pipelines/page-views-all-time/values?key=page:/&key=page:/pricing'`)
     yield* say(`  curl '${server.url}/pipelines/page-views/window?key=country:US&key=country:DE&last=1%20hour'`)

@@ -3,7 +3,7 @@
  * endpoint given by the caller), else the in-memory store, which both drivers then share.
  */
 import { Context, Effect, Layer, type Scope } from "effect"
-import { layerNoop } from "../../metrics/noop.js"
+import { layerMemory, type MetricsSnapshots } from "../../metrics/memory.js"
 import type { Metrics } from "../../metrics/Metrics.js"
 import type { Checkpoints } from "../../state/Checkpoints.js"
 import { DynamoState } from "../../state/dynamodb/DynamoState.js"
@@ -15,7 +15,8 @@ import { javaAvailable } from "../../local/java.js"
 import { DemoFailed, serverFailed } from "../errors.js"
 
 /** The services both drivers and the queries run with. */
-export type DemoServices = Store | Checkpoints | Metrics
+/** Metrics are kept in memory so the query server's dashboard and `/metrics` can show them. */
+export type DemoServices = Store | Checkpoints | Metrics | MetricsSnapshots
 
 /** What `demoState` chose and built. */
 export interface DemoState {
@@ -36,7 +37,7 @@ export interface DemoStateOptions {
 }
 
 const memory = (description: string): Effect.Effect<DemoState, never, Scope.Scope> =>
-  Effect.map(Layer.build(Layer.merge(MemoryState.make().layer, layerNoop)), (context) => ({
+  Effect.map(Layer.build(Layer.merge(MemoryState.make().layer, layerMemory)), (context) => ({
     context,
     description,
     backend: "memory" as const
@@ -48,7 +49,7 @@ const dynamo = (endpoint: string, options: DemoStateOptions, description: string
     yield* createTables({ client, aggregates: [options.aggregatesTable], checkpointsTable: options.checkpointsTable }).pipe(
       Effect.mapError((cause) => new DemoFailed({ reason: "server", message: `could not create the tables: ${cause.message}`, cause }))
     )
-    const layer = Layer.merge(DynamoState.layer({ client, checkpointsTable: options.checkpointsTable }), layerNoop)
+    const layer = Layer.merge(DynamoState.layer({ client, checkpointsTable: options.checkpointsTable }), layerMemory)
     const context = yield* Layer.build(layer)
     return { context, description, backend: "dynamodb" as const } satisfies DemoState
   })
