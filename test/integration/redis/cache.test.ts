@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer } from "effect"
 import { Redis } from "ioredis"
 import { startRedis } from "../../../src/local/redis.js"
 import { makeMemoryMetrics, Metrics } from "../../../src/metrics/index.js"
@@ -14,27 +14,10 @@ import * as MemoryStore from "../../../src/state/memory/MemoryStore.js"
 import { blockKey, RedisCache } from "../../../src/state/redis/index.js"
 import { Store } from "../../../src/state/Store.js"
 import { hourly } from "../../../src/window/Window.js"
-import { baseBucket, joined, type Scenario, scenario, type SeedRow, valueAs, writeRows } from "../../unit/query/rangeScenario.js"
+import { joined, type Scenario, scenario, type SeedRow, shiftToNow, valueAs, writeRows } from "../../unit/query/rangeScenario.js"
 
-// Real time here (redis-server expires keys on its own clock): the scenarios' instants are
-// shifted to now, so their TTLs keep their meaning.
+// Real time here (redis-server expires keys on its own clock): scenarios move to now.
 const nowBucket = () => Math.floor(Date.now() / 3_600_000)
-
-const shift = (s: Scenario): Scenario => {
-  const by = nowBucket() - (baseBucket + 200)
-  const nowS = Math.floor(Date.now() / 1000)
-  const startS = (baseBucket + 200) * 3_600 + 20 * 60
-  const move = (r: SeedRow): SeedRow => ({
-    ...r,
-    bucket: r.bucket + by,
-    ttl: r.ttl === undefined || r.ttl <= 0 ? r.ttl : r.ttl - startS + nowS
-  })
-  return {
-    rows: s.rows.map(move),
-    late: s.late.map(move),
-    asks: s.asks.map((ask) => ({ ...ask, lo: ask.lo + by, hi: ask.hi + by }))
-  }
-}
 
 const targets = <V>(name: string, monoid: Monoid<V>) => {
   const plain: RangeTarget<V> = { name, monoid, window: hourly(), store: name, cache: false }
@@ -69,7 +52,7 @@ describe("RedisCache (redis-server on a free port)", () => {
   it.scopedLive("answers as the store alone on random data: sparse rows, every kind of TTL, late merges", () =>
     Effect.gen(function*() {
       const redis = yield* startRedis()
-      const samples = fc.sample(scenario, { numRuns: 25, seed: 1818 }).map(shift)
+      const samples = fc.sample(scenario, { numRuns: 25, seed: 1818 }).map((s) => shiftToNow(s))
       yield* Effect.forEach(samples, (s, i) =>
         Effect.zipRight(
           runScenario(`sum${i}`, sum, valueAs.number, s),

@@ -105,3 +105,23 @@ export const writeRows = <V>(
       cache === undefined
         ? Effect.void
         : cache.merge(table, monoid, { entity: r.entity, bucket: r.bucket }, applied, r.ttl)), { discard: true })
+
+/**
+ * The scenario moved to the real clock (for real servers, which expire on their own time): its
+ * buckets and positive TTLs shift so that "now" falls 20 minutes into the current hour as it would.
+ */
+export const shiftToNow = (s: Scenario, nowMs: number = Date.now()): Scenario => {
+  const nowHour = Math.floor(nowMs / hourMs)
+  const by = nowHour - (baseBucket + 200)
+  const byS = Math.floor(nowMs / 1000) - startS
+  const move = (r: SeedRow): SeedRow => ({
+    ...r,
+    bucket: r.bucket + by,
+    ttl: r.ttl === undefined || r.ttl <= 0 ? r.ttl : r.ttl + byS
+  })
+  return {
+    rows: s.rows.map(move),
+    late: s.late.map(move),
+    asks: s.asks.map((ask) => ({ ...ask, lo: ask.lo + by, hi: ask.hi + by }))
+  }
+}
