@@ -14,6 +14,7 @@ import { commitUnit, type UnitResult } from "./commitRow.js"
 import { type BatchPlan, type CommitUnit, planBatch, type RowPlan } from "./plan.js"
 import { resolveStrategy } from "./strategy.js"
 import type { BatchOptions, BatchResult, Decoder, RecordOutcome, SourceRecord } from "./types.js"
+import { outcomeCounts, spanNames, tracingEnabled } from "../tracing/spans.js"
 
 /** Commits in flight at once, by default. */
 export const defaultConcurrency = 16
@@ -62,6 +63,8 @@ class BatchRun<E, V> {
   readonly stopRowOnFailure: boolean
   readonly inOrder: boolean
   readonly shouldStop: (() => boolean) | undefined
+  /** A real tracer is installed: each row commit gets a span (see src/tracing). */
+  traced = false
 
   constructor(setup: BatchRunSetup<E, V>) {
     const { records, options, strategy, plan } = setup
@@ -110,6 +113,26 @@ class BatchRun<E, V> {
     for (const { eventId, index } of unit.contributions) if (ids.has(eventId)) this.duplicates[index]!++
   }
 
+  traceRow(commit: Effect.Effect<UnitResult<V>>, request: CommitRequest<V>): Effect.Effect<UnitResult<V>> {
+    if (!this.traced) return commit
+    const attributes = {
+      pipeline: request.pipeline,
+      table: request.table,
+      bucket: request.key.bucket,
+      contributions: request.contributions.length,
+      strategy: request.strategy._tag
+    }
+    return commit.pipe(
+      Effect.tap((result) =>
+        Effect.annotateCurrentSpan(
+          result instanceof StoreError || result instanceof RetriesExhausted
+            ? { outcome: result._tag }
+            : { outcome: "applied", duplicates: result.alreadyApplied.length }
+        )),
+      Effect.withSpan(spanNames.commitRow, { attributes, captureStackTrace: false })
+    )
+  }
+
   commit(row: RowPlan<V>, unit: CommitUnit<V>): Effect.Effect<boolean> {
     const { pipeline, clock, metrics } = this
     const request: CommitRequest<V> = {
@@ -122,7 +145,7 @@ class BatchRun<E, V> {
       contributions: unit.contributions
     }
     const started = clock.unsafeCurrentTimeNanos()
-    return Effect.flatMap(commitUnit(this.store, metrics, this.policy, request), (result: UnitResult<V>) => {
+    return Effect.flatMap(this.traceRow(commitUnit(this.store, metrics, this.policy, request), request), (result: UnitResult<V>) => {
       if (result instanceof StoreError || result instanceof RetriesExhausted) {
         this.fail(unit, result)
         return Effect.succeed(false)
@@ -294,9 +317,22 @@ export const processBatch = <E, V>(
             clock,
             policy: resolveRetryPolicy(options.retry)
           })
-          return Effect.flatMap(run.runRows(), () => {
-            const outcomes = run.outcomes()
-            return Effect.as(run.report(outcomes), { outcomes })
+          const attributes = {
+            pipeline: pipeline.name,
+            ...(options.shardId === undefined ? {} : { shard: options.shardId }),
+            records: records.length,
+            rows: plan.rows.length,
+            strategy: strategy.right._tag
+          }
+          return Effect.flatMap(tracingEnabled, (traced) => {
+            run.traced = traced
+            const batch = Effect.flatMap(run.runRows(), () => {
+              const outcomes = run.outcomes()
+              const reported = Effect.as(run.report(outcomes), { outcomes })
+              return traced ? Effect.zipRight(Effect.annotateCurrentSpan(outcomeCounts(outcomes)), reported) : reported
+            })
+            // Spans only when exported: with none, failures are not wrapped and nothing is allocated.
+            return traced ? Effect.withSpan(batch, spanNames.batch, { attributes, captureStackTrace: false }) : batch
           })
         })
       )))

@@ -1,8 +1,8 @@
 /**
  * Span helpers for the processor and the state backends. Effect's spans are not free even with no
- * exporter (a span object, a context copy and clock reads each), so per-row spans are made only
- * when a real tracer is installed (for example `layerOtel` from `murmur-ts/otel`); a batch gets
- * one span always, which costs microseconds against a batch's milliseconds.
+ * exporter (a span object, a context copy and clock reads each, and every failure inside a span is
+ * wrapped to carry it), so the library makes spans only when a real tracer is installed (for
+ * example `layerOtel` from `murmur-ts/otel`): with none, nothing changes on any path.
  */
 import { Effect, type Tracer } from "effect"
 
@@ -17,6 +17,16 @@ const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
  * const commit = traced ? Effect.withSpan(rowCommit, "murmur.commit_row") : rowCommit
  */
 export const tracingEnabled: Effect.Effect<boolean> = Effect.tracerWith((tracer) => Effect.succeed(tracer !== builtInTracer))
+
+/**
+ * Runs `self` in a span when a real tracer is installed, and as it is otherwise.
+ *
+ * @example
+ * send("GetItem", run).pipe(withSpanWhenTraced("dynamodb.GetItem", { kind: "client" }))
+ */
+export const withSpanWhenTraced =
+  (name: string, options: Tracer.SpanOptions) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(tracingEnabled, (traced) => (traced ? Effect.withSpan(self, name, options) : self))
 
 /** Span names the library uses, so exporters and tests agree. */
 export const spanNames = {

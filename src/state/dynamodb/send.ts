@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import type { StoreError } from "../../errors.js"
-import { spanNames } from "../../tracing/spans.js"
+import { spanNames, withSpanWhenTraced } from "../../tracing/spans.js"
 import { toStoreError } from "./classify.js"
 
 /**
@@ -13,8 +13,8 @@ import { toStoreError } from "./classify.js"
  */
 export const send = <A>(operation: string, run: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, StoreError> =>
   Effect.tryPromise({ try: run, catch: (cause) => toStoreError(operation, cause) }).pipe(
-    // One client span per request (a few microseconds against a network round trip).
-    Effect.withSpan(`${spanNames.dynamodb}${operation}`, {
+    // One client span per request, when traces are exported.
+    withSpanWhenTraced(`${spanNames.dynamodb}${operation}`, {
       kind: "client",
       attributes: { "db.system": "dynamodb", "db.operation": operation },
       captureStackTrace: false
