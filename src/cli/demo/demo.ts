@@ -234,7 +234,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     if (server === undefined) return summary
 
     yield* say("")
-    yield* say(`Dashboard on ${server.url}/, query API on ${server.url} (Swagger UI: ${server.url}/docs). Try:`)
+    yield* say(`Query API on ${server.url} (dashboard: ${server.url}/, Swagger UI: ${server.url}/docs). Try:`)
     yield* say(`  curl '${server.url}/pipelines'`)
     yield* say(`  curl '${server.url}/pipelines/page-views-all-time/values?key=page:/&key=page:/pricing'`)
     yield* say(`  curl '${server.url}/pipelines/page-views/window?key=country:US&key=country:DE&last=1%20hour'`)
