@@ -77,14 +77,14 @@ export interface LocalDynamoDb {
 }
 
 /**
- * Starts Amazon's DynamoDB Local (in memory; needs Java 17+) on a free 127.0.0.1 port for the life
- * of the scope, and waits until it answers. Closing the scope kills the JVM.
+ * Starts Amazon's DynamoDB Local (in memory; needs Java 17+) on a given 127.0.0.1 port (0: a free
+ * one) for the life of the scope, and waits until it answers. Closing the scope kills the JVM.
  *
  * @example
- * const { endpoint } = yield* startDynamoDbLocal
+ * const { endpoint } = yield* startDynamoDbLocalOn(8000) // murmur local --dynamodb-port 8000
  */
-export const startDynamoDbLocal: Effect.Effect<LocalDynamoDb, LocalServerFailed, Scope.Scope> = Effect.gen(function*() {
-  const port = yield* freePort
+export const startDynamoDbLocalOn = (requestedPort: number): Effect.Effect<LocalDynamoDb, LocalServerFailed, Scope.Scope> => Effect.gen(function*() {
+  const port = requestedPort === 0 ? yield* freePort : requestedPort
   const child = yield* Effect.acquireRelease(
     Effect.try({
       try: () => {
@@ -100,3 +100,11 @@ export const startDynamoDbLocal: Effect.Effect<LocalDynamoDb, LocalServerFailed,
   yield* waitUntilReady(endpoint, child)
   return { endpoint }
 })
+
+/**
+ * DynamoDB Local on a free 127.0.0.1 port for the life of the scope (see `startDynamoDbLocalOn`).
+ *
+ * @example
+ * const { endpoint } = yield* startDynamoDbLocal
+ */
+export const startDynamoDbLocal: Effect.Effect<LocalDynamoDb, LocalServerFailed, Scope.Scope> = startDynamoDbLocalOn(0)

@@ -5,10 +5,10 @@
  * it is tooling, not library API.
  */
 export { localCredentials, localRegion } from "./credentials.js"
-export { dynamoDbLocalStartDeadline, localDynamoClient, type LocalDynamoDb, startDynamoDbLocal } from "./dynamodbLocal.js"
+export { dynamoDbLocalStartDeadline, localDynamoClient, type LocalDynamoDb, startDynamoDbLocal, startDynamoDbLocalOn } from "./dynamodbLocal.js"
 export { freePort } from "./freePort.js"
 export { javaAvailable } from "./java.js"
-export { type LocalKinesis, localKinesisClient, startKinesalite } from "./kinesalite.js"
+export { type LocalKinesis, localKinesisClient, startKinesalite, startKinesaliteOn } from "./kinesalite.js"
 export { LocalServerFailed } from "./LocalServerFailed.js"
 export { type LocalRedis, type LocalRedisOptions, redisStartDeadline, startRedis } from "./redis.js"
 export { type Started, startScoped } from "./scoped.js"

@@ -29,14 +29,14 @@ export const localKinesisClient = (endpoint: string): KinesisClient =>
     requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, connectionTimeout: 5_000, throwOnRequestTimeout: true })
   })
 
-const listen = Effect.acquireRelease(
+const listen = (port: number) => Effect.acquireRelease(
   Effect.async<ReturnType<typeof kinesalite>, LocalServerFailed>((resume) => {
     // Instant stream operations: callers create a stream and use it at once. Room for the many
     // streams a test run creates in one server.
     const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 1000 })
     server.once("error", (cause) =>
       resume(Effect.fail(new LocalServerFailed({ server: "kinesalite", message: `kinesalite did not start: ${String(cause)}`, cause }))))
-    server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+    server.listen(port, "127.0.0.1", () => resume(Effect.succeed(server)))
   }),
   (server) =>
     Effect.async<void>((resume) => {
@@ -47,13 +47,13 @@ const listen = Effect.acquireRelease(
 )
 
 /**
- * Starts kinesalite in this process on a free 127.0.0.1 port for the life of the scope.
+ * Starts kinesalite in this process on a given 127.0.0.1 port (0: a free one) for the life of the scope.
  *
  * @example
- * const { client } = yield* startKinesalite
+ * const { endpoint } = yield* startKinesaliteOn(4567) // murmur local --kinesis-port 4567
  */
-export const startKinesalite: Effect.Effect<LocalKinesis, LocalServerFailed, Scope.Scope> = Effect.gen(function*() {
-  const server = yield* listen
+export const startKinesaliteOn = (port: number): Effect.Effect<LocalKinesis, LocalServerFailed, Scope.Scope> => Effect.gen(function*() {
+  const server = yield* listen(port)
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const client = yield* Effect.acquireRelease(
     Effect.sync(() => localKinesisClient(endpoint)),
@@ -61,3 +61,11 @@ export const startKinesalite: Effect.Effect<LocalKinesis, LocalServerFailed, Sco
   )
   return { endpoint, client }
 })
+
+/**
+ * Starts kinesalite in this process on a free 127.0.0.1 port for the life of the scope.
+ *
+ * @example
+ * const { client } = yield* startKinesalite
+ */
+export const startKinesalite: Effect.Effect<LocalKinesis, LocalServerFailed, Scope.Scope> = startKinesaliteOn(0)
