@@ -26,10 +26,16 @@ const parseJson = (data: Uint8Array, maxBytes: number): Either.Either<unknown, D
       new DecodeError({ reason: "too-large", message: `the record has ${data.length} bytes, over the ${maxBytes} limit` })
     )
   }
+  let text: string
   try {
-    return Either.right(JSON.parse(utf8.decode(data)))
+    text = utf8.decode(data)
   } catch (cause) {
-    return Either.left(new DecodeError({ reason: "json", message: `not UTF-8 JSON: ${message(cause)}`, cause }))
+    return Either.left(new DecodeError({ reason: "json", message: `not UTF-8: ${message(cause)}`, cause }))
+  }
+  try {
+    return Either.right(JSON.parse(text))
+  } catch (cause) {
+    return Either.left(new DecodeError({ reason: "json", message: `not JSON: ${message(cause)}`, cause }))
   }
 }
 

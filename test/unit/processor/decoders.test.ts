@@ -18,6 +18,11 @@ describe("decoders", () => {
     expect(reason(decoder.decode(bytes(`{"page":"${"x".repeat(40)}"}`)))).toBe("too-large")
     expect(reason(decoder.decode(bytes("{page")))).toBe("json")
     expect(reason(decoder.decode(new Uint8Array([0x7b, 0xff, 0x7d])))).toBe("json")
+    // A syntax error is "not JSON"; bytes that are not text are "not UTF-8".
+    const syntax = decoder.decode(bytes("{page"))
+    expect(Either.isLeft(syntax) && syntax.left.message).toMatch(/^not JSON: /)
+    const binary = decoder.decode(new Uint8Array([0x7b, 0xff, 0x7d]))
+    expect(Either.isLeft(binary) && binary.left.message).toMatch(/^not UTF-8: /)
     const schema = decoder.decode(bytes('{"page":3}'))
     expect(reason(schema)).toBe("schema")
     expect(Either.isLeft(schema) && schema.left.message).toContain("Expected string")
