@@ -15,7 +15,7 @@ import { Metrics } from "../metrics/Metrics.js"
 import type { Monoid } from "../monoid/Monoid.js"
 import { type Block, blockRange, coverRange, foldBlocks } from "../state/blocks.js"
 import { Cache, type CacheService } from "../state/Cache.js"
-import { type BucketRow, Store, type StoreService } from "../state/Store.js"
+import { Store, type StoreService } from "../state/Store.js"
 import type { BucketRange, Window } from "../window/Window.js"
 import { foldRows } from "./fold.js"
 import { QueryReads } from "./reads.js"
@@ -72,60 +72,58 @@ interface EntityRead<V> {
   readonly target: RangeTarget<V>
   readonly entity: string
   readonly cover: ReadonlyArray<Block>
-  readonly open: BucketRange
   readonly nowMs: number
 }
 
-/** One key: cached blocks, the missing runs from the store (written back), then the open part. */
-const readThroughEntity = <V>(
-  read: EntityRead<V>,
-  found: ReadonlyArray<Option.Option<V>>
-): Effect.Effect<V, StoreError> => {
-  const { cache, cover, entity, nowMs, open, store, target } = read
+/** One key's closed part: its cached blocks, and each run of missing ones from the store (written back). */
+const readClosed = <V>(read: EntityRead<V>, found: ReadonlyArray<Option.Option<V>>): Effect.Effect<V, StoreError> => {
+  const { cache, cover, entity, nowMs, store, target } = read
   const { monoid } = target
   const values: Array<Option.Option<V>> = [...found]
-  let openRows: ReadonlyArray<BucketRow<V>> = []
-  const runs = missingRuns(found)
-  const reads = runs.map(([first, last], r) => {
+  const reads = missingRuns(found).map(([first, last]) => {
     const span = { lo: blockRange(cover[first]!).lo, hi: blockRange(cover[last]!).hi }
-    // A run that ends where the open part starts is read with it: one Query, not two.
-    const withOpen = r === runs.length - 1 && last === cover.length - 1 && open.lo <= open.hi
-    const asked = withOpen ? { lo: span.lo, hi: open.hi } : span
-    return Effect.flatMap(store.getRange(target.store, monoid, entity, asked), (rows) => {
-      const closedRows = withOpen ? rows.filter((row) => row.bucket <= span.hi) : rows
-      if (withOpen) openRows = rows.filter((row) => row.bucket > span.hi)
-      const folded = foldBlocks(monoid, span, closedRows, nowMs + cache.policy.ttlMs)
+    return Effect.flatMap(store.getRange(target.store, monoid, entity, span), (rows) => {
+      const folded = foldBlocks(monoid, span, rows, nowMs + cache.policy.ttlMs)
       const byBlock = new Map(folded.map((f) => [`${f.block.level}:${f.block.index}`, f.value]))
       for (let i = first; i <= last; i++) values[i] = Option.some(byBlock.get(`${cover[i]!.level}:${cover[i]!.index}`)!)
       return tolerate(target.name, "cache_write_failed", cache.putBlocks(target.store, monoid, entity, folded))
     })
   })
-  const openRead = open.hi < open.lo || (runs.length > 0 && runs[runs.length - 1]![1] === cover.length - 1)
-    ? Effect.void
-    : Effect.map(store.getRange(target.store, monoid, entity, open), (rows) => {
-      openRows = rows
-    })
-  return Effect.all([...reads, openRead], { concurrency: "unbounded", discard: true }).pipe(
+  return Effect.all(reads, { concurrency: "unbounded", discard: true }).pipe(
     Effect.map(() => {
       let acc = monoid.empty
       for (const value of values) acc = monoid.combine(acc, Option.getOrThrow(value))
-      return foldRows(monoid, openRows, acc)
+      return acc
     })
   )
 }
 
+/**
+ * Each entity's value over `range` from the store alone: one `getRange` per key, or, for a single
+ * bucket (the open part of a cached read, usually), one `getMany` for all keys, which DynamoDB
+ * answers with a BatchGetItem of 100 keys per request at the same read units.
+ */
 const direct = <V>(
   store: StoreService,
   target: RangeTarget<V>,
   entities: ReadonlyArray<string>,
   range: BucketRange,
   concurrency: number
-): Effect.Effect<ReadonlyArray<V>, StoreError> =>
-  Effect.forEach(
+): Effect.Effect<ReadonlyArray<V>, StoreError> => {
+  const { monoid } = target
+  if (range.hi < range.lo) return Effect.succeed(entities.map(() => monoid.empty))
+  if (range.hi === range.lo) {
+    return Effect.map(
+      store.getMany(target.store, monoid, entities.map((entity) => ({ entity, bucket: range.lo }))),
+      (found) => found.map((value) => Option.getOrElse(value, () => monoid.empty))
+    )
+  }
+  return Effect.forEach(
     entities,
-    (entity) => Effect.map(store.getRange(target.store, target.monoid, entity, range), (rows) => foldRows(target.monoid, rows)),
+    (entity) => Effect.map(store.getRange(target.store, monoid, entity, range), (rows) => foldRows(monoid, rows)),
     { concurrency }
   )
+}
 
 /**
  * Each entity's value over `range` (distinct entities; answers in the same order): the store's
@@ -151,17 +149,21 @@ export const readRanges = <V>(
       const cover = coverRange({ lo: range.lo, hi: closedHi })
       const open = { lo: closedHi + 1, hi: range.hi }
       const wanted = entities.map((entity) => ({ entity, blocks: cover }))
-      return Effect.flatMap(
+      const closed = Effect.flatMap(
         tolerate(target.name, "cache_fallback", cache.getBlocks(target.store, target.monoid, wanted)),
         Option.match({
-          onNone: () => direct(store, target, entities, range, concurrency),
+          onNone: () => direct(store, target, entities, { lo: range.lo, hi: closedHi }, concurrency),
           onSome: (found) =>
             Effect.forEach(
               entities,
-              (entity, e) => readThroughEntity({ store, cache, target, entity, cover, open, nowMs }, found[e]!),
+              (entity, e) => readClosed({ store, cache, target, entity, cover, nowMs }, found[e]!),
               { concurrency }
             )
         })
+      )
+      return Effect.map(
+        Effect.all([closed, direct(store, target, entities, open, concurrency)], { concurrency: 2 }),
+        ([closedValues, openValues]) => closedValues.map((value, e) => target.monoid.combine(value, openValues[e]!))
       )
     })
   )

@@ -76,15 +76,19 @@ describe("read-through cache (memory store and cache)", () => {
       const closedHi = lastClosedBucket(cached.window!, cache.service.policy.graceMs, startMs)
       expect(closedHi).toBe(baseBucket + 199)
       expect(yield* readRanges(cached, ["k"], range)).toEqual([56])
-      expect(store.rangesRead()).toEqual([`k ${range.lo}..${range.hi}`])
+      // The closed part with one range read (folded into blocks and cached), the open bucket by key.
+      expect(store.rangesRead()).toEqual([`k ${range.lo}..${baseBucket + 199}`])
+      expect(store.keysRead()).toBe(1)
       expect(yield* readRanges(cached, ["k"], range)).toEqual([56])
-      expect(store.rangesRead()).toEqual([`k ${range.lo}..${range.hi}`, `k ${baseBucket + 200}..${baseBucket + 200}`])
+      expect(store.rangesRead()).toHaveLength(1)
+      expect(store.keysRead()).toBe(2)
       expect(cache.control.readCalls()).toBe(2)
       // An hour on, the window slides: only the newly closed bucket and the open one are read.
       yield* TestClock.adjust(hourMs)
       const next = { lo: range.lo + 1, hi: range.hi + 1 }
       expect(yield* readRanges(cached, ["k"], next)).toEqual([55])
-      expect(store.rangesRead().slice(2)).toEqual([`k ${baseBucket + 200}..${baseBucket + 201}`])
+      expect(store.rangesRead().slice(1)).toEqual([`k ${baseBucket + 200}..${baseBucket + 200}`])
+      expect(store.keysRead()).toBe(3)
     }).pipe(Effect.provide(Layer.merge(store.layer, Layer.succeed(Cache, cache.service))))
   })
 
