@@ -23,20 +23,6 @@ const succeeded: RecordOutcome = { _tag: "Succeeded" }
 const duplicate: RecordOutcome = { _tag: "Duplicate" }
 const notAttempted: RecordOutcome = { _tag: "NotAttempted" }
 
-/** What one batch run works with, resolved once per batch. */
-interface BatchRunSetup<E, V> {
-  readonly pipeline: Pipeline<E, V>
-  readonly records: ReadonlyArray<SourceRecord>
-  readonly plan: BatchPlan<V>
-  readonly strategy: CommitStrategy
-  readonly options: BatchOptions
-  readonly store: StoreService
-  readonly metrics: MetricsService
-  readonly cache: CacheService | undefined
-  readonly clock: Clock.Clock
-  readonly policy: RetryPolicy
-}
-
 /*
  * Mutable bookkeeping of one batch run, shared by its row fibers (JS runs one at a time).
  * Shaped for speed, as bench/processor.bench.ts measures (a 10,000-record batch against a plain
@@ -274,6 +260,12 @@ class BatchRun<E, V> {
     return Effect.forEach(effects, (effect) => effect, { discard: true })
   }
 }
+
+/** What one batch run works with, resolved once per batch. */
+type BatchRunSetup<E, V> = Pick<
+  BatchRun<E, V>,
+  "pipeline" | "records" | "plan" | "strategy" | "options" | "store" | "metrics" | "cache" | "clock" | "policy"
+>
 
 const configFailure = (records: ReadonlyArray<SourceRecord>, error: InvalidConfig): BatchResult => {
   const outcome: RecordOutcome = { _tag: "Failed", error }
