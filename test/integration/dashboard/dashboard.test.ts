@@ -60,6 +60,12 @@ const shownRecords = (p: Page) =>
     return byDriver
   })
 
+/** The rows of a pipeline's top-keys table, as shown. */
+const topRows = async (p: Page, pipeline: string) =>
+  (await p.$$eval(`.top-table[data-pipeline="${pipeline}"] tr[data-key]`, (trs) =>
+    trs.map((tr) => ({ key: (tr as HTMLElement).dataset["key"]!, value: tr.querySelector("[data-field=value]")!.textContent! }))))
+    .map((row) => ({ key: row.key, value: number(row.value) }))
+
 beforeAll(async () => {
   env = await startScoped(dashboardEnvironment)
   const total = await env.produce(2_000)
@@ -109,14 +115,13 @@ describe("the dashboard", () => {
   it("shows top keys equal to the API's values for the same keys", async () => {
     const last = await page.inputValue("#top-last")
     for (const [pipeline, query] of [["page-views", "window"], ["page-views-all-time", "values"]] as const) {
-      const rows = await page.$$eval(`.top-table[data-pipeline="${pipeline}"] tr[data-key]`, (trs) =>
-        trs.map((tr) => ({ key: (tr as HTMLElement).dataset["key"]!, value: tr.querySelector("[data-field=value]")!.textContent! })))
+      const rows = await topRows(page, pipeline)
       expect(rows.length).toBe(8)
       const params = rows.map((row) => `key=${encodeURIComponent(row.key)}`).join("&")
       const answer = await api<{ values: ReadonlyArray<{ key: string; value: number }> }>(
         `/pipelines/${pipeline}/${query}?${params}${query === "window" ? `&last=${last}` : ""}`
       )
-      expect(rows.map((row) => ({ key: row.key, value: number(row.value) }))).toEqual(answer.values)
+      expect(rows).toEqual(answer.values)
       const values = answer.values.map((entry) => entry.value)
       expect(values).toEqual([...values].sort((a, b) => b - a))
     }
@@ -185,6 +190,15 @@ describe("the dashboard", () => {
     await producing
     expect(sawRate).toBe(true)
     expect(Object.values(after).every((records) => records === 8_000)).toBe(true)
+    // The top keys follow too (they refresh every few seconds): the all-time table ends equal to /values.
+    const expected = async () => {
+      const keys = (await topRows(page, "page-views-all-time")).map((row) => `key=${encodeURIComponent(row.key)}`).join("&")
+      return (await api<{ values: ReadonlyArray<{ key: string; value: number }> }>(`/pipelines/page-views-all-time/values?${keys}`)).values
+    }
+    await untilProgress(
+      async () => ({ shown: await topRows(page, "page-views-all-time"), api: await expected() }),
+      ({ api: answer, shown }) => JSON.stringify(shown) === JSON.stringify(answer) && shown.reduce((sum, row) => sum + row.value, 0) > 0
+    )
     mkdirSync("test-output", { recursive: true })
     await page.screenshot({ path: "test-output/dashboard.png", fullPage: true })
     if (process.env["MURMUR_DASHBOARD_SCREENSHOT"] !== undefined) {
