@@ -6,6 +6,8 @@ import { formatResult, machine, registeredBenches, writeReport, type BenchResult
 import "./processor.bench.js"
 import "./lambda.bench.js"
 import "./consumer.bench.js"
+import "./query.bench.js"
+import "./sketch.bench.js"
 
 const results: Array<BenchResult> = []
 console.log(`# Bench on ${machine()}`)

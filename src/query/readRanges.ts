@@ -153,12 +153,31 @@ export const readRanges = <V>(
         tolerate(target.name, "cache_fallback", cache.getBlocks(target.store, target.monoid, wanted)),
         Option.match({
           onNone: () => direct(store, target, entities, { lo: range.lo, hi: closedHi }, concurrency),
-          onSome: (found) =>
-            Effect.forEach(
-              entities,
-              (entity, e) => readClosed({ store, cache, target, entity, cover, nowMs }, found[e]!),
-              { concurrency }
+          onSome: (found) => {
+            // Keys found whole in the cache fold here and now; only the others read the store.
+            const values: Array<V> = new Array(entities.length)
+            const partial: Array<number> = []
+            for (let e = 0; e < entities.length; e++) {
+              const blocks = found[e]!
+              let acc = target.monoid.empty
+              for (const block of blocks) {
+                if (Option.isNone(block)) {
+                  partial.push(e)
+                  break
+                }
+                acc = target.monoid.combine(acc, block.value)
+              }
+              values[e] = acc
+            }
+            if (partial.length === 0) return Effect.succeed(values)
+            return Effect.as(
+              Effect.forEach(partial, (e) =>
+                Effect.map(readClosed({ store, cache, target, entity: entities[e]!, cover, nowMs }, found[e]!), (value) => {
+                  values[e] = value
+                }), { concurrency, discard: true }),
+              values
             )
+          }
         })
       )
       return Effect.map(
