@@ -2,7 +2,8 @@
  * The command line, parsed by hand (no CLI library is installed): a small grammar of commands
  * and flags, every problem a typed `InvalidArguments` carrying the usage text.
  */
-import { Duration, Either, Option } from "effect"
+import { type Duration, Either, Option } from "effect"
+import { parseDuration } from "../window/duration.js"
 import { InvalidArguments } from "./errors.js"
 
 /** `demo`: the embedded end-to-end run. */
@@ -37,13 +38,39 @@ export interface QueryCommand {
   readonly last: Duration.Duration | undefined
 }
 
-/** `help`, `--help`, or no command. */
+/** `local [module]`: DynamoDB Local and kinesalite for `run`, `query` and `produce`, until Ctrl-C. */
+export interface LocalCommand {
+  readonly _tag: "Local"
+  /** A pipeline module whose stream and tables to create. */
+  readonly module: string | undefined
+  /** 0 picks a free port. */
+  readonly dynamodbPort: number
+  /** 0 picks a free port. */
+  readonly kinesisPort: number
+  /** Shards of the stream created for the module. Default 1. */
+  readonly shards: number
+}
+
+/** `produce <module> [file]`: JSON lines (from a file or stdin) onto the module's stream. */
+export interface ProduceCommand {
+  readonly _tag: "Produce"
+  readonly module: string
+  /** A file of JSON lines; undefined or `-` reads stdin. */
+  readonly file: string | undefined
+}
+
+/** `help`, `--help`, `-h`, no command, or `<command> --help`. */
 export interface HelpCommand {
   readonly _tag: "Help"
+  /** The command asked about, for its own section of the usage. */
+  readonly command?: CommandName | undefined
 }
 
 /** A parsed command line. */
-export type Command = DemoCommand | RunCommand | QueryCommand | HelpCommand
+export type Command = DemoCommand | RunCommand | QueryCommand | LocalCommand | ProduceCommand | HelpCommand
+
+/** The commands, as typed. */
+export type CommandName = "demo" | "run" | "query" | "local" | "produce"
 
 /** The default port of the demo's query HTTP API. */
 export const defaultDemoPort = 8787
@@ -51,34 +78,65 @@ export const defaultDemoPort = 8787
 /** The default event count of the demo. */
 export const defaultDemoEvents = 50_000
 
-/** The help text. */
-export const usage = `Usage: murmur <command> [options]
-
-Commands:
-  demo                      Start kinesalite and DynamoDB Local in-process, produce page views,
+/** The help of each command. */
+export const commandUsage: Readonly<Record<CommandName, string>> = {
+  demo: `  demo                      Start kinesalite and DynamoDB Local in-process, produce page views,
                             aggregate them with the polling consumer and the Lambda handler,
                             print the top pages, verify the totals and serve the query API.
     --events N              Page views to produce (default ${defaultDemoEvents.toLocaleString("en-US")})
-    --port N                Port of the query HTTP API on 127.0.0.1 (default ${defaultDemoPort})
+    --port N                Port of the query HTTP API on 127.0.0.1 (default ${defaultDemoPort}; 0 picks a free one)
     --no-serve              Exit after the report instead of serving until Ctrl-C
-    --memory                Use the in-memory store even when Java is installed
-
-  run <module>              Run a pipeline module against AWS until Ctrl-C. The module exports
-                            \`pipeline\` and \`decoder\`, optionally \`stream\` and \`app\`.
+    --memory                Use the in-memory store even when Java is installed`,
+  local: `  local [module]            Start DynamoDB Local and kinesalite for \`run\`, \`query\` and \`produce\`,
+                            create the module's stream and tables, print the environment to
+                            export, and serve until Ctrl-C.
+    --dynamodb-port N       Port of DynamoDB Local (default: a free one)
+    --kinesis-port N        Port of kinesalite (default: a free one)
+    --shards N              Shards of the stream it creates (default 1)`,
+  run: `  run <module>              Run a pipeline module until Ctrl-C. The module exports \`pipeline\`
+                            and \`decoder\`, optionally \`stream\` and \`app\`.
     --consumer              With the polling consumer (default)
     --lambda-local          With the Lambda handler, fed from GetRecords as the event-source
                             mapping feeds it
-    --create-tables         Create the aggregate and checkpoint tables first
+    --create-tables         Create the aggregate and checkpoint tables first`,
+  produce: `  produce <module> [file]   Put JSON lines (one event per line, from the file or stdin) onto
+                            the module's stream, partitioned by each event's first key`,
+  query: `  query <module> <key>...   Print the values of keys of a module's pipeline
+    --last DURATION         For a windowed pipeline: the last DURATION (1h, 30m, 7d, "2 hours")`
+}
 
-  query <module> <key>...   Print the values of keys of a module's pipeline
-    --last DURATION         For a windowed pipeline: the last DURATION (1h, 30m, 7d, "2 hours")
+const environment = `Environment of \`run\`, \`produce\` and \`query\` (\`murmur local\` prints it for its servers):
+AWS_REGION (or MURMUR_REGION), MURMUR_STREAM (when the module exports no \`stream\`), MURMUR_APP,
+MURMUR_CHECKPOINTS_TABLE (default murmur-checkpoints), MURMUR_CLAIMS_TABLE, MURMUR_STARTING_POSITION
+(LATEST or TRIM_HORIZON, default LATEST), MURMUR_DYNAMODB_ENDPOINT, MURMUR_KINESIS_ENDPOINT.
+A module written in TypeScript loads when tsx is installed (npm install -D tsx), or on Node.js 22.18+.`
+
+/** The help text. */
+export const usage = `Usage: murmur <command> [options]     (murmur <command> --help for one command)
+
+Commands:
+${commandUsage.demo}
+
+${commandUsage.local}
+
+${commandUsage.run}
+
+${commandUsage.produce}
+
+${commandUsage.query}
 
   help                      Show this text
 
-Environment of \`run\` and \`query\`: AWS_REGION (or MURMUR_REGION), MURMUR_STREAM (when the module exports no
-\`stream\`), MURMUR_APP, MURMUR_CHECKPOINTS_TABLE (default murmur-checkpoints), MURMUR_CLAIMS_TABLE,
-MURMUR_STARTING_POSITION (LATEST or TRIM_HORIZON, default LATEST), MURMUR_DYNAMODB_ENDPOINT,
-MURMUR_KINESIS_ENDPOINT.`
+${environment}`
+
+/**
+ * The help for one command, or all of it.
+ *
+ * @example
+ * console.log(usageOf("demo"))
+ */
+export const usageOf = (command: CommandName | undefined): string =>
+  command === undefined ? usage : `Usage: murmur ${command} [options]\n\n${commandUsage[command]}\n\n${environment}`
 
 const invalid = (message: string): Either.Either<never, InvalidArguments> => Either.left(new InvalidArguments({ message, usage }))
 
@@ -146,15 +204,6 @@ const parseRun = (args: ReadonlyArray<string>): Either.Either<Command, InvalidAr
   return Either.right({ _tag: "Run", module, driver: driver ?? "consumer", createTables })
 }
 
-const shorthandUnits: Record<string, string> = { s: "seconds", m: "minutes", h: "hours", d: "days" }
-
-/** `1h`, `30m`, `7d`, `45s`, or anything `Duration.decode` reads (`2 hours`); above zero. */
-export const parseDuration = (text: string): Option.Option<Duration.Duration> => {
-  const short = /^(\d+)([smhd])$/.exec(text.trim())
-  const decoded = Duration.decodeUnknown(short === null ? text.trim() : `${short[1]} ${shorthandUnits[short[2]!]}`)
-  return Option.filter(decoded, (duration) => Duration.toMillis(duration) > 0 && Duration.isFinite(duration))
-}
-
 const parseQuery = (args: ReadonlyArray<string>): Either.Either<Command, InvalidArguments> => {
   const positional: Array<string> = []
   let last: Duration.Duration | undefined
@@ -176,6 +225,41 @@ const parseQuery = (args: ReadonlyArray<string>): Either.Either<Command, Invalid
   return Either.right({ _tag: "Query", module, keys, last })
 }
 
+const parseLocal = (args: ReadonlyArray<string>): Either.Either<Command, InvalidArguments> => {
+  let module: string | undefined
+  const numbers = { "--dynamodb-port": 0, "--kinesis-port": 0, "--shards": 1 }
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = splitFlag(args[i]!)
+    if (flag === "--dynamodb-port" || flag === "--kinesis-port" || flag === "--shards") {
+      const parsed = flag === "--shards" ? wholeNumber(flag, inline ?? args[++i], 1, 64) : wholeNumber(flag, inline ?? args[++i], 0, 65_535)
+      if (Either.isLeft(parsed)) return Either.left(parsed.left)
+      numbers[flag] = parsed.right
+    } else if (flag.startsWith("-")) {
+      return invalid(`local: unknown option "${args[i]}"`)
+    } else if (module === undefined) {
+      module = args[i]
+    } else {
+      return invalid(`local: one module only, got "${module}" and "${args[i]}"`)
+    }
+  }
+  return Either.right({
+    _tag: "Local",
+    module,
+    dynamodbPort: numbers["--dynamodb-port"],
+    kinesisPort: numbers["--kinesis-port"],
+    shards: numbers["--shards"]
+  })
+}
+
+const parseProduce = (args: ReadonlyArray<string>): Either.Either<Command, InvalidArguments> => {
+  const unknown = args.find((arg) => arg.startsWith("-") && arg !== "-")
+  if (unknown !== undefined) return invalid(`produce: unknown option "${unknown}"`)
+  const [module, file, ...more] = args
+  if (module === undefined) return invalid("produce: give a pipeline module (and a file of JSON lines, or pipe them in)")
+  if (more.length > 0) return invalid(`produce: one file only, got "${file}" and "${more[0]}"`)
+  return Either.right({ _tag: "Produce", module, file: file === "-" ? undefined : file })
+}
+
 /** `--flag=value` → [`--flag`, `value`]; anything else → [arg, undefined]. */
 const splitFlag = (arg: string): readonly [string, string | undefined] => {
   const equals = arg.indexOf("=")
@@ -191,19 +275,22 @@ const splitFlag = (arg: string): readonly [string, string | undefined] => {
  */
 export const parseArgs = (argv: ReadonlyArray<string>): Either.Either<Command, InvalidArguments> => {
   const [command, ...rest] = argv
-  switch (command) {
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      return Either.right({ _tag: "Help" })
-    case "demo":
-      return parseDemo(rest)
-    case "run":
-      return parseRun(rest)
-    case "query":
-      return parseQuery(rest)
-    default:
-      return invalid(`unknown command "${command}"`)
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    const topic = command === "help" ? rest[0] : undefined
+    return Either.right({ _tag: "Help", command: isCommandName(topic) ? topic : undefined })
   }
+  if (!isCommandName(command)) return invalid(`unknown command "${command}"`)
+  // Asking for help wins over anything else on the line (`murmur demo --port x --help`).
+  if (rest.includes("--help") || rest.includes("-h")) return Either.right({ _tag: "Help", command })
+  return parsers[command](rest)
 }
+
+const parsers: Readonly<Record<CommandName, (args: ReadonlyArray<string>) => Either.Either<Command, InvalidArguments>>> = {
+  demo: parseDemo,
+  local: parseLocal,
+  run: parseRun,
+  produce: parseProduce,
+  query: parseQuery
+}
+
+const isCommandName = (text: string | undefined): text is CommandName => text !== undefined && Object.hasOwn(commandUsage, text)

@@ -36,3 +36,25 @@ export class DemoFailed extends Data.TaggedError("DemoFailed")<{
  */
 export const serverFailed = (cause: LocalServerFailed): DemoFailed =>
   new DemoFailed({ reason: "server", message: cause.message, cause })
+
+/**
+ * A command needs an optional peer dependency that is not installed; `message` names the install command.
+ *
+ * @example
+ * Effect.fail(new MissingPackage({ packages: ["kinesalite"], message: "murmur demo needs kinesalite: npm install -D kinesalite" }))
+ */
+export class MissingPackage extends Data.TaggedError("MissingPackage")<{
+  readonly packages: ReadonlyArray<string>
+  readonly message: string
+}> {}
+
+/**
+ * A port the command was asked to listen on is taken; checked before any work starts.
+ *
+ * @example
+ * Effect.fail(new PortTaken({ port: 8787, message: "port 8787 (the query API) is taken on 127.0.0.1: ..." }))
+ */
+export class PortTaken extends Data.TaggedError("PortTaken")<{
+  readonly port: number
+  readonly message: string
+}> {}

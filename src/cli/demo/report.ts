@@ -35,7 +35,8 @@ const differences = (
  * Reads the aggregates back, prints the report through `say`, and fails with `DemoFailed`
  * (`mismatch`) when any page or country total (all-time, last hour, whole span) differs from the
  * produced one. `startMs` is when the demo began producing: events happened in the `demoSpanMs`
- * before it, and "the last hour" is the hour buckets from `startMs` - 1 h to `startMs`.
+ * before it, and "the last hour" is the hour bucket holding `startMs`, as the query API's
+ * `window?last=1 hour` reads it.
  */
 export const report = (
   pipelines: DemoPipelines,
@@ -48,18 +49,19 @@ export const report = (
     const pageKeys = events.pages.map(pageKey)
     const countryKeys = events.countries.map(countryKey)
     const allTime = yield* Query.values(pipelines.allTime, pageKeys)
-    // Whole hour buckets: "the last hour" is the bucket holding start-1h through the start's one.
-    const lastHour = yield* Query.rangeMany(pipelines.hourly, pageKeys, startMs - hourMs, startMs)
+    // "The last hour" as the query API's `last=1 hour` reads it: the one hour bucket holding the
+    // start (the current bucket while the demo runs within that hour).
+    const lastHour = yield* Query.rangeMany(pipelines.hourly, pageKeys, startMs, startMs)
     const sinceStart = yield* Query.rangeMany(pipelines.hourly, [...pageKeys, ...countryKeys], startMs - demoSpanMs, startMs)
     const window = pipelines.hourly.window!
-    const firstHour = bucketId(window, startMs - hourMs)
+    const firstHour = bucketId(window, startMs)
     const from = new Date(bucketStart(window, firstHour)).toISOString()
 
     yield* say("")
     yield* say(`Top ${topPages} pages, all-time (${pipelines.allTime.name}, written by the Lambda path):`)
     for (const [i, { entity, value }] of Query.topN(allTime, topPages).entries()) yield* say(rankLine(i + 1, strip("page:", entity), value))
     yield* say("")
-    yield* say(`Top ${topPages} pages, last hour (${pipelines.hourly.name}, hour buckets from ${from}, written by the polling consumer):`)
+    yield* say(`Top ${topPages} pages, last hour (${pipelines.hourly.name}, the hour bucket from ${from} that last=1 hour reads, written by the polling consumer):`)
     for (const [i, { entity, value }] of Query.topN(lastHour, topPages).entries()) yield* say(rankLine(i + 1, strip("page:", entity), value))
     yield* say("")
     yield* say(`Views per country (${pipelines.hourly.name}, all ${demoSpanMs / hourMs + 1} hour buckets of the stream):`)

@@ -1,6 +1,6 @@
 import { Duration, Either } from "effect"
 import { describe, expect, it } from "vitest"
-import { defaultDemoEvents, defaultDemoPort, parseArgs, usage } from "../../../src/cli/args.js"
+import { defaultDemoEvents, defaultDemoPort, parseArgs, usage, usageOf } from "../../../src/cli/args.js"
 
 const parsed = (argv: ReadonlyArray<string>) => Either.getOrThrow(parseArgs(argv))
 
@@ -74,6 +74,40 @@ describe("parseArgs", () => {
     expect(error(["query", "p.ts", "k", "--last", "soon"]).message).toContain('not "soon"')
     expect(error(["query", "p.ts", "k", "--last"]).message).toContain("--last needs")
     expect(error(["query", "p.ts", "k", "--top"]).message).toBe('query: unknown option "--top"')
+  })
+
+  it("answers --help (or -h) after any command with that command's help, whatever else is on the line", () => {
+    for (const command of ["demo", "run", "query", "local", "produce"] as const) {
+      expect(parsed([command, "--help"])).toEqual({ _tag: "Help", command })
+      expect(parsed([command, "--port", "nope", "-h"])).toEqual({ _tag: "Help", command })
+      expect(usageOf(command)).toContain(`Usage: murmur ${command}`)
+    }
+    expect(parsed(["help", "local"])).toEqual({ _tag: "Help", command: "local" })
+    expect(usageOf("demo")).toContain("--no-serve")
+    expect(usageOf("demo")).not.toContain("--lambda-local")
+    expect(usage).toContain("murmur <command> --help")
+  })
+
+  it("parses local with its ports and shards, free ports by default", () => {
+    expect(parsed(["local"])).toEqual({ _tag: "Local", module: undefined, dynamodbPort: 0, kinesisPort: 0, shards: 1 })
+    expect(parsed(["local", "p.ts", "--dynamodb-port", "8000", "--kinesis-port=4567", "--shards", "4"])).toEqual({
+      _tag: "Local",
+      module: "p.ts",
+      dynamodbPort: 8000,
+      kinesisPort: 4567,
+      shards: 4
+    })
+    expect(error(["local", "--shards", "0"]).message).toContain("--shards must be a whole number from 1 to 64")
+    expect(error(["local", "a.ts", "b.ts"]).message).toContain("one module only")
+    expect(error(["local", "--fast"]).message).toBe('local: unknown option "--fast"')
+  })
+
+  it("parses produce with a file, or stdin without one or with -", () => {
+    expect(parsed(["produce", "p.ts", "events.ndjson"])).toEqual({ _tag: "Produce", module: "p.ts", file: "events.ndjson" })
+    expect(parsed(["produce", "p.ts"])).toEqual({ _tag: "Produce", module: "p.ts", file: undefined })
+    expect(parsed(["produce", "p.ts", "-"])).toEqual({ _tag: "Produce", module: "p.ts", file: undefined })
+    expect(error(["produce"]).message).toContain("give a pipeline module")
+    expect(error(["produce", "p.ts", "a", "b"]).message).toContain("one file only")
   })
 
   it("rejects an unknown command", () => {
