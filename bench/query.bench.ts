@@ -10,7 +10,7 @@
 import { BatchWriteItemCommand, type ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { Effect, Layer } from "effect"
 import { localCredentials, startDynamoDbLocal, startRedis, startScoped } from "../src/local/index.js"
-import { sum } from "../src/monoid/index.js"
+import { count } from "../src/monoid/index.js"
 import { type RangeTarget, readRanges } from "../src/query/readRanges.js"
 import { createTables, makeDynamoStore } from "../src/state/dynamodb/index.js"
 import { RedisCache } from "../src/state/redis/index.js"
@@ -163,13 +163,13 @@ const runFill = async (env: Environment, every: number): Promise<BenchResult> =>
     Array.from({ length: bucketCount }, (_, b) => ({ entity, bucket: range.lo + b, value: k + b })).filter((_, b) => (b + k) % every === 0)
   )
   await fill(env.client, table, rows)
-  const target: RangeTarget<number> = { name: "bench", monoid: sum, window: hourly(), store: table, cache: false }
+  const target: RangeTarget<number> = { name: "bench", monoid: count, window: hourly(), store: table, cache: false }
   const storeLayer = Layer.succeed(Store, env.store)
   const cacheLayer = RedisCache.layer({ url: env.redisUrl, keyPrefix: table, policy: { graceMs } })
 
   const keys = entities.flatMap((entity) => Array.from({ length: bucketCount }, (_, b) => ({ entity, bucket: range.lo + b })))
   const batchGet = () =>
-    Effect.runPromise(Effect.map(env.store.getMany(table, sum, keys), (found) =>
+    Effect.runPromise(Effect.map(env.store.getMany(table, count, keys), (found) =>
       entities.map((_, e) => {
         let total = 0
         for (let b = 0; b < bucketCount; b++) {

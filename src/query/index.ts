@@ -13,4 +13,5 @@ export {
   type WindowQueryError
 } from "./Query.js"
 export { QueryLimits, type QueryLimitsService } from "./limits.js"
+export { QueryReads, type QueryReadsService } from "./reads.js"
 export { topN } from "./topN.js"
