@@ -3,6 +3,7 @@
  * handler and (later) the polling consumer.
  */
 import { Effect } from "effect"
+import type { StoreErrorReason } from "../errors.js"
 import type { SourceRecord } from "../processor/types.js"
 
 /**
@@ -72,12 +73,13 @@ export const canNeverSucceed = (error: unknown): boolean => {
     case "InvalidConfig":
       return false
     case "StoreError": {
-      const storeError = error as { readonly transient: boolean; readonly message: string; readonly cause?: unknown }
+      const storeError = error as { readonly transient: boolean; readonly reason?: StoreErrorReason; readonly cause?: unknown }
       if (storeError.transient) return false
+      // The environment or the library's configuration (no claims table) is wrong: fixing it cures the record.
+      const reason = storeError.reason
+      if (reason === "missing-table" || reason === "access-denied" || reason === "config") return false
       const causeName = nameOf(storeError.cause)
-      if (causeName !== undefined && environmentErrors.has(causeName)) return false
-      // The library's own configuration errors carry no SDK cause; the claims table is one of them.
-      return !/claims table|Deduper/.test(storeError.message)
+      return causeName === undefined || !environmentErrors.has(causeName)
     }
     default:
       return true

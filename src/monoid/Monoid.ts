@@ -22,14 +22,16 @@ export type MonoidKind =
 
 /**
  * How a value is stored in an aggregate row's `v` attribute.
- * - `number`: a DynamoDB `N` (numeric monoids). `encode` returns `undefined` for an unset value.
+ * - `number`: a DynamoDB `N` (numeric monoids). `encode` returns `undefined` for an unset value,
+ *   and may return decimal text for a value a double cannot hold exactly (an exact `sum`);
+ *   `decode` takes the stored text (DynamoDB, Redis) or a number.
  * - `binary`: a DynamoDB `B` (everything else).
  */
 export type ValueCodec<V> =
   | {
     readonly storage: "number"
-    readonly encode: (value: V) => number | undefined
-    readonly decode: (stored: number) => V
+    readonly encode: (value: V) => number | string | undefined
+    readonly decode: (stored: number | string) => V
   }
   | {
     readonly storage: "binary"

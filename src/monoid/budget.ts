@@ -8,9 +8,10 @@ import type { Monoid } from "./Monoid.js"
 /** DynamoDB's item size limit (400 KB): a row's attribute names and values must fit in it. */
 export const dynamoItemLimitBytes = 400 * 1024
 
-/** DynamoDB's size of a number: one byte per two significant digits, plus one. */
-export const dynamoNumberBytes = (value: number): number => {
-  const digits = Math.abs(value).toExponential().split("e")[0]!.replace(".", "").replace(/0+$/, "")
+/** DynamoDB's size of a number (or its decimal text): one byte per two significant digits, plus one. */
+export const dynamoNumberBytes = (value: number | string): number => {
+  const text = typeof value === "number" ? Math.abs(value).toExponential() : value.toLowerCase()
+  const digits = text.split("e")[0]!.replace(/^[-+]/, "").replace(".", "").replace(/^0+/, "").replace(/0+$/, "")
   return Math.ceil(Math.max(digits.length, 1) / 2) + 1
 }
 

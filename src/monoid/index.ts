@@ -1,5 +1,5 @@
 export type { Monoid, MonoidKind, ValueCodec } from "./Monoid.js"
-export { count, max, min, sum, type Extremum } from "./numeric.js"
+export { count, type DecimalValue, max, min, sum, type Extremum } from "./numeric.js"
 export { first, last, stamped, type Latest, type Stamped } from "./stamped.js"
 export { boundedSet, set, setOf, type SetLimits, type StringSet } from "./set.js"
 export { custom, type CustomMonoidOptions } from "./custom.js"

@@ -12,7 +12,8 @@ export const encodeInner = <V>(monoid: Monoid<V>, value: V): Uint8Array => {
   if (n === undefined) return new Uint8Array([0])
   const out = new Uint8Array(9)
   out[0] = 1
-  new DataView(out.buffer).setFloat64(1, n, true)
+  // Numbers inside a combinator are doubles (an exact sum's text is rounded to one here).
+  new DataView(out.buffer).setFloat64(1, Number(n), true)
   return out
 }
 

@@ -74,6 +74,7 @@ export const commitUnit = <V>(
         new StoreError({
           operation: "commit",
           transient: false,
+          reason: "defect",
           message: `commit died: ${Cause.pretty(cause)}`,
           cause: Cause.squash(cause)
         })

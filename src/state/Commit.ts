@@ -1,3 +1,4 @@
+import type { RowTooLarge, StoreError } from "../errors.js"
 import type { Monoid } from "../monoid/Monoid.js"
 import type { RowKey } from "./RowKey.js"
 
@@ -33,12 +34,28 @@ export interface CommitRequest<V> {
   readonly contributions: ReadonlyArray<Contribution<V>>
 }
 
-/** What a commit did. Every contribution is either applied now or was applied before. */
+/** A contribution a store refused for good: it would grow the row past its budget, or combining it threw. */
+export interface Refusal {
+  readonly eventId: string
+  readonly error: RowTooLarge | StoreError
+}
+
+/**
+ * What a commit did. Every contribution is applied now, was applied before, or (compare-and-swap
+ * rows only) was refused or held back, and then it is neither applied nor claimed.
+ */
 export interface CommitOutcome<V> {
   /** The combined delta applied now (identity when nothing was new). */
   readonly applied: V
   /** Event ids of the contributions found already applied (fence at or above, or claimed). */
   readonly alreadyApplied: ReadonlyArray<string>
+  /** Contributions refused for good, with why (absent: none). */
+  readonly refused?: ReadonlyArray<Refusal>
+  /**
+   * Fenced only: event ids after the first refused contribution, not applied, so the row's mark
+   * stays below them and a redelivery can still apply them (absent: none).
+   */
+  readonly held?: ReadonlyArray<string>
 }
 
 /** Dedup claims are namespaced by pipeline, and by row, so a multi-key record's keys commit independently. */

@@ -44,6 +44,7 @@ export const makeDynamoStore = (
             new StoreError({
               operation: "commit",
               transient: false,
+              reason: "config",
               message:
                 `pipeline ${request.pipeline} uses the claims strategy but no DynamoDB Deduper (claims table) is provided`
             })

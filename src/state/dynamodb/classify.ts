@@ -1,4 +1,4 @@
-import { StoreError } from "../../errors.js"
+import { StoreError, type StoreErrorReason } from "../../errors.js"
 
 // Error names DynamoDB (or the SDK) uses for conditions that pass when tried again later.
 const transientNames = new Set([
@@ -51,6 +51,47 @@ export const isTransient = (cause: unknown): boolean => {
   return error.$retryable !== undefined && error.$retryable !== null && error.$retryable !== false
 }
 
+// Error names of a wrong environment: the table is missing, or the caller may not use it.
+const accessNames = new Set([
+  "AccessDeniedException",
+  "UnrecognizedClientException",
+  "InvalidSignatureException",
+  "MissingAuthenticationTokenException",
+  "ExpiredTokenException",
+  "InvalidClientTokenId",
+  "IncompleteSignature",
+  "CredentialsProviderError"
+])
+const throttleNames = new Set([
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "LimitExceededException"
+])
+const conflictNames = new Set(["TransactionConflictException", "TransactionInProgressException", "ConditionalCheckFailedException"])
+
+/**
+ * What kind of failure an SDK or network error is (see `StoreErrorReason`).
+ *
+ * @example
+ * reasonOf(Object.assign(new Error("x"), { name: "ResourceNotFoundException" })) // "missing-table"
+ */
+export const reasonOf = (cause: unknown): StoreErrorReason => {
+  if (typeof cause !== "object" || cause === null) return "unknown"
+  const error = cause as SdkErrorShape
+  const name = typeof error.name === "string" ? error.name : ""
+  if (name === "ResourceNotFoundException") return "missing-table"
+  if (accessNames.has(name)) return "access-denied"
+  if (name === "ValidationException" || name === "ItemCollectionSizeLimitExceededException") return "validation"
+  if (throttleNames.has(name)) return "throttled"
+  if (conflictNames.has(name)) return "conflict"
+  if (typeof error.code === "string" && transientCodes.has(error.code)) return "network"
+  if (name === "TimeoutError" || name === "NetworkingError" || name.startsWith("RequestTimeout")) return "network"
+  const status = error.$metadata?.httpStatusCode
+  if ((typeof status === "number" && status >= 500) || transientNames.has(name)) return "server"
+  return "unknown"
+}
+
 /** The error's name, for messages and for matching DynamoDB exceptions. */
 export const errorName = (cause: unknown): string =>
   typeof cause === "object" && cause !== null && typeof (cause as SdkErrorShape).name === "string"
@@ -65,6 +106,7 @@ export const toStoreError = (operation: string, cause: unknown): StoreError => {
   return new StoreError({
     operation,
     transient: isTransient(cause),
+    reason: reasonOf(cause),
     message: `${operation}: ${errorName(cause)}: ${message}`,
     cause
   })

@@ -15,6 +15,7 @@ const numericDelta = <V>(request: CommitRequest<V>, delta: V) => {
     ? new StoreError({
       operation: "UpdateItem",
       transient: false,
+      reason: "config",
       message: `monoid ${request.monoid.name} claims nativeAdd but its value does not encode as a number`
     })
     : encoded
@@ -105,6 +106,7 @@ export const commitFencedAdd = <V>(
                 new StoreError({
                   operation: "UpdateItem",
                   transient: true,
+                  reason: "conflict",
                   message: `fenced commit to ${request.table}: condition failed but the mark is below the delta`
                 })
               )

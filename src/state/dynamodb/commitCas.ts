@@ -6,7 +6,8 @@ import type { CommitOutcome, CommitRequest, Contribution } from "../Commit.js"
 import type { RowKey } from "../RowKey.js"
 import { conditionFailedItem } from "./conditions.js"
 import { Conflict, retryConflicts } from "./conflict.js"
-import { combineAll, nothingNew, sequencedContributions, splitAtMark } from "./contributions.js"
+import { foldWithin } from "../foldWithin.js"
+import { nothingNew, sequencedContributions, splitAtMark, withRefusals } from "./contributions.js"
 import { attr, decodeValue, encodeValue, type Item, keyOf, markAttribute, sequenceValue } from "./row.js"
 import { send } from "./send.js"
 import { liveRow, noAssignments, versionedUpdate } from "./updates.js"
@@ -21,7 +22,7 @@ export const readRow = (client: DynamoDBClient, table: string, key: RowKey) =>
 export const currentValue = <V>(request: CommitRequest<V>, item: Item | undefined): Either.Either<V, StoreError> =>
   Either.match(decodeValue(request.monoid, item?.[attr.value]), {
     onLeft: (message) =>
-      Either.left(new StoreError({ operation: "commit", transient: false, message: `${request.table}: ${message}` })),
+      Either.left(new StoreError({ operation: "commit", transient: false, reason: "validation", message: `${request.table}: ${message}` })),
     onRight: (value) => Either.right(value === undefined ? request.monoid.empty : value)
   })
 
@@ -58,11 +59,13 @@ export const commitCas = <V>(
       const alreadyApplied = split.applied.map((c) => c.eventId)
       if (split.rest.length === 0) return nothingNew(request.monoid, alreadyApplied)
       const current = yield* currentValue(request, item)
-      const delta = combineAll(request.monoid, split.rest)
-      const last = split.rest[split.rest.length - 1]!.sequence
+      const folded = foldWithin(request.monoid, current, split.rest, request.table, request.key, mark !== undefined)
+      const outcome = withRefusals<V>({ applied: folded.delta, alreadyApplied }, folded)
+      if (folded.accepted.length === 0) return outcome
+      const last = folded.accepted[folded.accepted.length - 1]!.sequence
       const update = versionedUpdate(
         item,
-        encodeValue(request.monoid, request.monoid.combine(current, delta)),
+        encodeValue(request.monoid, folded.value),
         request.ttl,
         mark === undefined || last === undefined
           ? noAssignments
@@ -78,7 +81,7 @@ export const commitCas = <V>(
           }),
           { abortSignal }
         )).pipe(
-          Effect.as<CommitOutcome<V>>({ applied: delta, alreadyApplied }),
+          Effect.as(outcome),
           Effect.catchIf(
             (error) => conditionFailedItem(error) !== undefined,
             (error) =>

@@ -7,7 +7,8 @@ import {
 import { Clock, Effect, Option, Ref } from "effect"
 import { StoreError } from "../../errors.js"
 import type { RetryPolicy } from "../../retry/index.js"
-import { claimId, type CommitOutcome, type CommitRequest, type Contribution } from "../Commit.js"
+import { claimId, type CommitOutcome, type CommitRequest, type Contribution, type Refusal } from "../Commit.js"
+import { foldWithin } from "../foldWithin.js"
 import { currentValue, readRow } from "./commitCas.js"
 import { claimKey } from "./claimKey.js"
 import { cancellationReasons } from "./conditions.js"
@@ -24,6 +25,8 @@ interface ClaimsState<V> {
   readonly pending: ReadonlyArray<Contribution<V>>
   readonly alreadyApplied: ReadonlyArray<string>
   readonly applied: V
+  /** Compare-and-swap rows only: contributions refused for good (never claimed). */
+  readonly refused: ReadonlyArray<Refusal>
   /** Compare-and-swap rows only: None until read, then the row as last seen (undefined = absent). */
   readonly row: Option.Option<Item | undefined>
 }
@@ -32,6 +35,7 @@ const cancelled = (table: string, code: string, transient: boolean) =>
   new StoreError({
     operation: "TransactWriteItems",
     transient,
+    reason: transient ? "throttled" : code === "ValidationError" ? "validation" : "unknown",
     message: `TransactWriteItems on ${table}: cancelled (${code})`
   })
 
@@ -65,6 +69,7 @@ export const commitClaims = <V>(
       pending: unique,
       alreadyApplied: duplicates,
       applied: monoid.empty,
+      refused: [],
       row: Option.none()
     })
 
@@ -72,13 +77,14 @@ export const commitClaims = <V>(
     // transaction) stood in the way, so the caller backs off.
     const step = Effect.gen(function*() {
       const s = yield* Ref.get(state)
-      const chunk = s.pending.slice(0, claimsPerTransaction)
-      const delta = combineAll(monoid, chunk)
+      let chunk: ReadonlyArray<Contribution<V>> = s.pending.slice(0, claimsPerTransaction)
+      let delta: V
       const nowMs = yield* Clock.currentTimeMillis
       const nowSeconds = Math.floor(nowMs / 1000)
       let aggregate: TransactWriteItem
       let written: Item | undefined
       if (monoid.nativeAdd) {
+        delta = combineAll(monoid, chunk)
         const d = encodeValue(monoid, delta)
         aggregate = {
           Update: { TableName: request.table, Key: keyOf(request.key), ...addUpdate(d ?? { N: "0" }, request.ttl) }
@@ -87,7 +93,20 @@ export const commitClaims = <V>(
         const stored = Option.isSome(s.row) ? s.row.value : yield* readRow(client, request.table, request.key)
         const item = liveRow(stored, nowMs)
         const current = yield* currentValue(request, item)
-        const next = encodeValue(monoid, monoid.combine(current, delta))
+        const folded = foldWithin(monoid, current, chunk, request.table, request.key, false)
+        if (folded.refused.length > 0) {
+          // Refused ones are never claimed: they leave `pending` now and are reported at the end.
+          const refusedIds = new Set(folded.refused.map((r) => r.eventId))
+          yield* Ref.update(state, (current) => ({
+            ...current,
+            pending: current.pending.filter((c) => !refusedIds.has(c.eventId)),
+            refused: [...current.refused, ...folded.refused]
+          }))
+          if (folded.accepted.length === 0) return
+          chunk = folded.accepted
+        }
+        delta = folded.delta
+        const next = encodeValue(monoid, folded.value)
         aggregate = {
           Update: {
             TableName: request.table,
@@ -118,8 +137,8 @@ export const commitClaims = <V>(
       ).pipe(Effect.either)
       if (outcome._tag === "Right") {
         yield* Ref.update(state, (current) => ({
+          ...current,
           pending: current.pending.slice(chunk.length),
-          alreadyApplied: current.alreadyApplied,
           applied: monoid.combine(current.applied, delta),
           row: monoid.nativeAdd ? current.row : Option.some(written)
         }))
@@ -154,7 +173,11 @@ export const commitClaims = <V>(
 
     const loop: Effect.Effect<CommitOutcome<V>, StoreError> = Effect.gen(function*() {
       const s = yield* Ref.get(state)
-      if (s.pending.length === 0) return { applied: s.applied, alreadyApplied: s.alreadyApplied }
+      if (s.pending.length === 0) {
+        return s.refused.length === 0
+          ? { applied: s.applied, alreadyApplied: s.alreadyApplied }
+          : { applied: s.applied, alreadyApplied: s.alreadyApplied, refused: s.refused }
+      }
       yield* retryConflicts("TransactWriteItems", policy, step)
       return yield* loop
     })

@@ -22,6 +22,7 @@ export const retryConflicts = <A, E>(
         new StoreError({
           operation,
           transient: true,
+          reason: "conflict",
           message: `${operation} on ${conflict.table}: still conflicting after ${policy.maxAttempts} attempts`
         })
       ))

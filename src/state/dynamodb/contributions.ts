@@ -1,7 +1,7 @@
 import { StoreError } from "../../errors.js"
 import type { Monoid } from "../../monoid/Monoid.js"
 import { compareSequence } from "../../record/index.js"
-import type { CommitOutcome, CommitRequest, Contribution } from "../Commit.js"
+import type { CommitOutcome, CommitRequest, Contribution, Refusal } from "../Commit.js"
 
 /** The contributions folded in order from the identity: the delta one write applies. */
 export const combineAll = <V>(monoid: Monoid<V>, contributions: ReadonlyArray<Contribution<V>>): V => {
@@ -16,6 +16,19 @@ export const nothingNew = <V>(monoid: Monoid<V>, alreadyApplied: ReadonlyArray<s
   alreadyApplied
 })
 
+/** An outcome with the contributions a fold refused or held back, when there are any. */
+export const withRefusals = <V>(
+  outcome: CommitOutcome<V>,
+  folded: { readonly refused: ReadonlyArray<Refusal>; readonly held: ReadonlyArray<{ readonly eventId: string }> }
+): CommitOutcome<V> => {
+  if (folded.refused.length === 0 && folded.held.length === 0) return outcome
+  return {
+    ...outcome,
+    refused: [...(outcome.refused ?? []), ...folded.refused],
+    ...(folded.held.length === 0 ? {} : { held: [...(outcome.held ?? []), ...folded.held.map((c) => c.eventId)] })
+  }
+}
+
 /**
  * The fenced strategy's contributions in sequence order, or an error when one has no sequence
  * number (a caller bug: not transient).
@@ -28,6 +41,7 @@ export const sequencedContributions = <V>(
       return new StoreError({
         operation: "commit",
         transient: false,
+        reason: "config",
         message: `fenced commit to ${request.table} needs a sequence number on every contribution (event ${c.eventId})`
       })
     }

@@ -42,8 +42,8 @@ export const decodeValue = <V>(monoid: Monoid<V>, stored: AttributeValue | undef
   try {
     if (codec.storage === "number") {
       if (stored.N === undefined) return Either.left(`v is not a number for monoid ${monoid.name}`)
-      const n = Number(stored.N)
-      return Number.isNaN(n) ? Either.left(`v is not a number: ${stored.N}`) : Either.right(codec.decode(n))
+      // The text, not a double: an exact sum keeps every digit.
+      return Number.isNaN(Number(stored.N)) ? Either.left(`v is not a number: ${stored.N}`) : Either.right(codec.decode(stored.N))
     }
     if (stored.B === undefined) return Either.left(`v is not binary for monoid ${monoid.name}`)
     return Either.right(codec.decode(stored.B))

@@ -10,6 +10,8 @@ import { type CommitOutcome, type CommitRequest, type Contribution } from "../Co
 import { type RowKey, rowKeyId } from "../RowKey.js"
 import { compareSequence } from "../../record/index.js"
 import { type BucketRow, Store, type StoreService } from "../Store.js"
+import { foldWithin } from "../foldWithin.js"
+import { numberProblem } from "../numberLimits.js"
 import { isExpiredAt } from "../ttl.js"
 import { type ClaimBook, type ClaimGeneration, claimTotal, makeClaimBook, type RowClaims, rowClaims } from "./claims.js"
 import { faultError, FaultPlan } from "./faults.js"
@@ -55,6 +57,13 @@ interface Selection<V> {
 
 const isExpired = (row: MemoryRow, nowMs: number): boolean => isExpiredAt(row.ttl, nowMs)
 
+// Why DynamoDB could not store a numeric monoid's value, or `undefined`.
+const numberOf = <V>(monoid: Monoid<V>, value: V): string | undefined => {
+  if (monoid.codec.storage !== "number") return undefined
+  const n = monoid.codec.encode(value)
+  return n === undefined ? undefined : numberProblem(n)
+}
+
 // Probes each bucket of a short range; scans the table for a long one (whichever is fewer steps).
 const rangeRows = <V>(
   rows: Map<string, MemoryRow> | undefined,
@@ -80,6 +89,7 @@ const rangeRows = <V>(
 const fencedNeedsSequence = new StoreError({
   operation: "commit",
   transient: false,
+  reason: "config",
   message: "a fenced commit needs a sequence number on every contribution"
 })
 
@@ -170,18 +180,53 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
     const { monoid } = request
     const { already, claimed, fresh } = selected
     if (fresh.length === 0) return { applied: monoid.empty, alreadyApplied: already }
+    const strategy = request.strategy
     let applied: V
     let value: V
-    try {
-      applied = fresh[0]!.value
-      for (let i = 1; i < fresh.length; i++) applied = monoid.combine(applied, fresh[i]!.value)
-      value = row === undefined ? applied : monoid.combine(row.value as V, applied)
-    } catch (defect) {
-      if (claimed !== undefined) for (const { eventId } of fresh) claimed.row.live.delete(eventId)
-      throw defect
+    let written: ReadonlyArray<Contribution<V>> = fresh
+    let refused: CommitOutcome<V>["refused"]
+    let held: Array<string> | undefined
+    if (monoid.nativeAdd) {
+      try {
+        applied = fresh[0]!.value
+        for (let i = 1; i < fresh.length; i++) applied = monoid.combine(applied, fresh[i]!.value)
+        value = row === undefined ? applied : monoid.combine(row.value as V, applied)
+      } catch (defect) {
+        if (claimed !== undefined) for (const { eventId } of fresh) claimed.row.live.delete(eventId)
+        throw defect
+      }
+      // As DynamoDB's ADD: the delta and the new value must both be numbers it can store.
+      const problem = numberOf(monoid, applied) ?? numberOf(monoid, value)
+      if (problem !== undefined) {
+        if (claimed !== undefined) for (const { eventId } of fresh) claimed.row.live.delete(eventId)
+        return new StoreError({
+          operation: "commit",
+          transient: false,
+          reason: "validation",
+          message: `row ${request.key.entity}#${request.key.bucket} of ${request.table}: ${problem}`
+        })
+      }
+    } else {
+      const current = row === undefined ? monoid.empty : row.value as V
+      const folded = foldWithin(monoid, current, fresh, request.table, request.key, strategy._tag === "Fenced")
+      applied = folded.delta
+      value = folded.value
+      written = folded.accepted
+      if (folded.refused.length > 0) refused = folded.refused
+      if (folded.held.length > 0) held = folded.held.map((c) => c.eventId)
+      if (written !== fresh && claimed !== undefined) {
+        for (const { eventId } of folded.refused) claimed.row.live.delete(eventId)
+        for (const { eventId } of folded.held) claimed.row.live.delete(eventId)
+      }
     }
+    const outcome: CommitOutcome<V> = refused === undefined && held === undefined
+      ? { applied, alreadyApplied: already }
+      : { applied, alreadyApplied: already, ...(refused === undefined ? {} : { refused }), ...(held === undefined ? {} : { held }) }
+    if (written.length === 0) return outcome
     // Only a write that happened keeps its claims, and only then can a sweep expire them.
-    if (claimed !== undefined) claimed.row.generations.push(claimed.generation)
+    if (claimed !== undefined) {
+      claimed.row.generations.push(written === fresh ? claimed.generation : { ...claimed.generation, claims: written })
+    }
     if (row === undefined) {
       row = { key: request.key, value, ttl: request.ttl, marks: new Map() }
       rows.set(id, row)
@@ -189,9 +234,8 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
       row.value = value
       if (request.ttl !== undefined) row.ttl = request.ttl
     }
-    const strategy = request.strategy
-    if (strategy._tag === "Fenced") row.marks.set(strategy.shardId, fresh[fresh.length - 1]!.sequence!)
-    return { applied, alreadyApplied: already }
+    if (strategy._tag === "Fenced") row.marks.set(strategy.shardId, written[written.length - 1]!.sequence!)
+    return outcome
   }
 
   const service: StoreService = {

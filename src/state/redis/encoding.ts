@@ -23,7 +23,8 @@ export const decodeCached = <V>(monoid: Monoid<V>, stored: Buffer): V => {
   const codec = monoid.codec
   if (codec.storage === "binary") return codec.decode(stored)
   if (stored.length === 0) return monoid.empty
-  const n = Number(stored.toString("latin1"))
-  if (Number.isNaN(n)) throw new Error(`cached value is not a number for monoid ${monoid.name}`)
-  return codec.decode(n)
+  const text = stored.toString("latin1")
+  if (Number.isNaN(Number(text))) throw new Error(`cached value is not a number for monoid ${monoid.name}`)
+  // The text, not a double: an exact sum keeps every digit.
+  return codec.decode(text)
 }

@@ -1,6 +1,6 @@
 import { Effect, Layer, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { set, setOf, sum } from "../../../src/monoid/index.js"
+import { type DecimalValue, set, setOf, sum } from "../../../src/monoid/index.js"
 import { claimId, type CommitOutcome, type CommitRequest } from "../../../src/state/Commit.js"
 import { Deduper } from "../../../src/state/Deduper.js"
 import { DynamoState, DynamoStore, DynamoClient, makeDynamoDeduper, makeDynamoStore } from "../../../src/state/dynamodb/index.js"
@@ -72,7 +72,7 @@ describe("claims commits on DynamoDB", () => {
       )
     )
     expect(await sumsOf("race", 3)).toEqual(expectedSums(records))
-    expect(outcomes.flat().reduce((acc, o) => acc + o.applied, 0)).toBe(300)
+    expect(outcomes.flat().reduce((acc, o) => acc + Number(o.applied), 0)).toBe(300)
   })
 
   it("versioned rows (set) commit with their claims, and a redelivery adds nothing", async () => {
@@ -108,7 +108,7 @@ describe("claims commits on DynamoDB", () => {
 
   it("claims of keys too long for a partition key are stored hashed, and still deduplicate", async () => {
     const entity = "x".repeat(2_040)
-    const request: CommitRequest<number> = {
+    const request: CommitRequest<DecimalValue> = {
       pipeline: "p",
       table,
       monoid: sum,

@@ -42,7 +42,7 @@ describe("fenced commits on DynamoDB", () => {
     // The Go library's claim-then-merge issues 20,000 requests (and write units) for the same batch.
     expect(firstWrites).toBeLessThanOrEqual(100)
     expect(firstTotal).toBe(firstWrites)
-    expect(outcomes.reduce((acc, o) => acc + o.applied, 0)).toBe(records.reduce((acc, r) => acc + r.value, 0))
+    expect(outcomes.reduce((acc, o) => acc + Number(o.applied), 0)).toBe(records.reduce((acc, r) => acc + r.value, 0))
     expect(await sumsOf("big", 100)).toEqual(expectedSums(records))
     expect(again.every((o) => o.applied === 0)).toBe(true)
     expect(alreadyAppliedIn(again)).toHaveLength(10_000)

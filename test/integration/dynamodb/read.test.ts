@@ -1,7 +1,7 @@
 import { type BatchGetItemCommandOutput, PutItemCommand } from "@aws-sdk/client-dynamodb"
 import { Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { set, setOf, sum } from "../../../src/monoid/index.js"
+import { type DecimalValue, set, setOf, sum } from "../../../src/monoid/index.js"
 import type { CommitRequest } from "../../../src/state/Commit.js"
 import { makeDynamoStore } from "../../../src/state/dynamodb/index.js"
 import type { RowKey } from "../../../src/state/RowKey.js"
@@ -12,7 +12,7 @@ const table = "murmur-ddb-read-agg"
 const client = localClient()
 const store = makeDynamoStore(client)
 
-const add = (key: RowKey, value: number, ttl?: number): CommitRequest<number> => ({
+const add = (key: RowKey, value: number, ttl?: number): CommitRequest<DecimalValue> => ({
   pipeline: "read",
   table,
   monoid: sum,

@@ -3,7 +3,7 @@ import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { custom } from "../../../src/monoid/custom.js"
 import type { Monoid } from "../../../src/monoid/Monoid.js"
-import { count, max, sum } from "../../../src/monoid/numeric.js"
+import { count, type DecimalValue, max, sum } from "../../../src/monoid/numeric.js"
 import { pipeline } from "../../../src/pipeline/Pipeline.js"
 import { serveQuery } from "../../../src/query/http/index.js"
 import * as Query from "../../../src/query/index.js"
@@ -23,7 +23,7 @@ const t0 = Date.UTC(2025, 5, 1, 12)
 const b0 = t0 / hour
 
 const totals = pipeline<Event, number>({ name: "q-totals", key: (e) => e.page, monoid: count, store: "murmur-query-ddb-totals" })
-const views = pipeline<Event, number>({
+const views = pipeline<Event, DecimalValue>({
   name: "q-views",
   key: (e) => e.page,
   value: () => 1,

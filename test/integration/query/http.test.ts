@@ -2,7 +2,7 @@ import { Effect, Exit, Layer, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { StoreError } from "../../../src/errors.js"
 import { makeMemoryMetrics } from "../../../src/metrics/memory.js"
-import { count, max, min, sum } from "../../../src/monoid/numeric.js"
+import { count, type DecimalValue, max, min, sum } from "../../../src/monoid/numeric.js"
 import { set, setOf } from "../../../src/monoid/set.js"
 import { last, type Latest, stamped } from "../../../src/monoid/stamped.js"
 import { pipeline } from "../../../src/pipeline/Pipeline.js"
@@ -18,7 +18,7 @@ const bucket0 = t0 / hour
 
 const totals = pipeline<Event, number>({ name: "totals", key: (e) => e.page, monoid: count, store: "totals" })
 const lowest = pipeline<Event, number | null>({ name: "lowest", key: (e) => e.page, value: () => 0, monoid: min, store: "lowest" })
-const views = pipeline<Event, number>({
+const views = pipeline<Event, DecimalValue>({
   name: "views",
   key: (e) => e.page,
   value: () => 1,

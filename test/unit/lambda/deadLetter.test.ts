@@ -28,7 +28,8 @@ describe("canNeverSucceed", () => {
     ["a missing table", permanent(sdkError("ResourceNotFoundException")), false],
     ["denied access", permanent(sdkError("AccessDeniedException")), false],
     ["bad credentials", permanent(sdkError("UnrecognizedClientException")), false],
-    ["no claims table", permanent(undefined, "pipeline p uses the claims strategy but no DynamoDB Deduper (claims table) is provided"), false],
+    ["no claims table (reason config)", new StoreError({ operation: "commit", transient: false, reason: "config", message: "no claims table" }), false],
+    ["a missing table (reason, no SDK cause)", new StoreError({ operation: "commit", transient: false, reason: "missing-table", message: "gone" }), false],
     ["a configuration error", new InvalidConfig({ field: "delivery", message: "fenced needs a shard" }), false],
     ["something untyped", new Error("boom"), false]
   ])("%s → %s", (_name, error, expected) => {

@@ -1,7 +1,7 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import type { InvalidPipeline } from "../../../src/errors.js"
-import { count, sum } from "../../../src/monoid/index.js"
+import { count, type DecimalValue, sum } from "../../../src/monoid/index.js"
 import { definePipeline, pipeline, type PipelineDefinition } from "../../../src/pipeline/index.js"
 import { hourly } from "../../../src/window/index.js"
 
@@ -11,7 +11,7 @@ interface View {
   readonly ms: number
 }
 
-const complete: PipelineDefinition<View, number> = {
+const complete: PipelineDefinition<View, DecimalValue> = {
   name: "page-time",
   key: (e) => e.page,
   value: (e) => e.ms,

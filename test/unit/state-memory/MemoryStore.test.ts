@@ -18,7 +18,7 @@ const request = (
 ): CommitRequest<number> => ({
   pipeline: "views",
   table: "aggregates",
-  monoid: sum,
+  monoid: count,
   key,
   ttl,
   strategy,
