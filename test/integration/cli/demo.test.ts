@@ -2,17 +2,20 @@
  * The demo end to end, in process: embedded kinesalite, both drivers, the report. Its printed
  * totals are checked against counts made here from the produced records' bytes.
  */
-import { Effect, Exit, Fiber, Schedule } from "effect"
+import { Effect, Exit, Fiber } from "effect"
+import { createServer, type AddressInfo } from "node:net"
 import { describe, expect, inject, it } from "vitest"
 import { demo } from "../../../src/cli/demo/demo.js"
 import { defaultSeed, generatePageViews } from "../../../src/cli/demo/generate.js"
+import { retryWhileProgressing } from "./progressDeadline.js"
 
 const events = 2_000
 // A start the test knows (20 minutes into the current hour, recent enough for the rows' 7-day
 // retention), so it can tell which produced events fall in the demo's "last hour".
 const hourMs = 3_600_000
 const startMs = Math.floor(Date.now() / hourMs) * hourMs + 20 * 60_000
-const lastHourFrom = startMs - 20 * 60_000 - hourMs
+// The report's "last hour" is what the API's last=1 hour reads: the hour bucket holding the start.
+const lastHourFrom = startMs - 20 * 60_000
 
 /** Counts page views per page and per country straight from the JSON the producer put. */
 const countProduced = () => {
@@ -34,7 +37,6 @@ const countProduced = () => {
       continue
     }
     pages.set(view.page, (pages.get(view.page) ?? 0) + 1)
-    // The hour buckets from start - 1 h to the start's own.
     if (view.at >= lastHourFrom) lastHour.set(view.page, (lastHour.get(view.page) ?? 0) + 1)
     countries.set(view.country, (countries.get(view.country) ?? 0) + 1)
   }
@@ -112,7 +114,7 @@ describe("murmur demo", () => {
       backend: "memory",
       decodeErrors: { consumer: produced.malformed, lambda: produced.malformed }
     })
-  }, 120_000)
+  }, 600_000)
 
   it("prints totals equal to the produced ones on DynamoDB Local", async () => {
     const endpoint = inject("dynamodbEndpoint")
@@ -120,7 +122,7 @@ describe("murmur demo", () => {
     checkReport(lines)
     expect(lines).toContain(`store: DynamoDB at ${endpoint}`)
     expect(summary.backend).toBe("dynamodb")
-  }, 120_000)
+  }, 600_000)
 })
 
 describe("murmur demo, serving", () => {
@@ -130,11 +132,10 @@ describe("murmur demo, serving", () => {
     const fiber = Effect.runFork(demo({ events, serve: true, port: 0, memory: true, say, nameSuffix: "-cli-test-serve" }))
     const urlLine = Effect.suspend(() => {
       const line = lines.find((l) => l.startsWith("Query API on "))
-      return line === undefined ? Effect.fail("not serving yet") : Effect.succeed(/^Query API on (\S+) /.exec(line)![1]!)
+      // The failure grows with the output, so the wait ends only when the demo stops printing.
+      return line === undefined ? Effect.fail(`not serving yet (${lines.length} lines)`) : Effect.succeed(/^Query API on (\S+) /.exec(line)![1]!)
     })
-    const url = await Effect.runPromise(
-      urlLine.pipe(Effect.retry(Schedule.spaced("100 millis")), Effect.timeout("100 seconds"))
-    )
+    const url = await Effect.runPromise(retryWhileProgressing(urlLine))
     const produced = countProduced()
     const response = await fetch(`${url}/pipelines/page-views-all-time/values?key=${encodeURIComponent("page:/")}&key=${encodeURIComponent("page:/pricing")}`)
     expect(response.status).toBe(200)
@@ -150,5 +151,18 @@ describe("murmur demo, serving", () => {
     const exit = await Effect.runPromise(Fiber.interrupt(fiber))
     expect(Exit.isInterrupted(exit)).toBe(true)
     await expect(fetch(`${url}/pipelines`)).rejects.toThrow()
-  }, 120_000)
+  }, 600_000)
+
+  it("names a taken port before producing anything", async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve))
+    const port = (taken.address() as AddressInfo).port
+    const lines: Array<string> = []
+    const exit = await Effect.runPromiseExit(
+      demo({ events, port, memory: true, say: (line) => Effect.sync(() => void lines.push(line)), nameSuffix: "-cli-test-taken" })
+    )
+    taken.close()
+    expect(Exit.isFailure(exit) && JSON.stringify(exit.cause)).toContain(`port ${port} (the query API) is taken on 127.0.0.1`)
+    expect(lines).toEqual([])
+  })
 })

@@ -3,11 +3,12 @@
  * for DynamoDB, both named by the environment variables the command reads.
  */
 import { CreateStreamCommand, PutRecordsCommand, waitUntilStreamExists } from "@aws-sdk/client-kinesis"
-import { ConfigProvider, Effect, Either, Fiber, Layer, Schedule } from "effect"
+import { ConfigProvider, Effect, Either, Fiber, Layer } from "effect"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { type RunCommand } from "../../../src/cli/args.js"
 import { loadPipelineModule } from "../../../src/cli/pipelineModule.js"
+import { retryWhileProgressing } from "./progressDeadline.js"
 import { runPipeline } from "../../../src/cli/run.js"
 import { layerNoop, Query } from "../../../src/index.js"
 import { DynamoState } from "../../../src/state/dynamodb/index.js"
@@ -66,8 +67,7 @@ const runUntilCounted = async (command: RunCommand, env: Record<string, string>)
   const counted = Query.values(loaded.pipeline, pages).pipe(
     Effect.map((values) => values.map(({ value }) => value)),
     Effect.filterOrFail((values) => values.every((v, i) => v === perPage[i]), (values) => `counted ${values.join(", ")} so far`),
-    Effect.retry(Schedule.spaced("200 millis")),
-    Effect.timeout("60 seconds"),
+    retryWhileProgressing,
     Effect.provide(store)
   )
   const program = Effect.gen(function*() {
@@ -93,7 +93,7 @@ describe("murmur run", () => {
       { _tag: "Run", module: fixture("clicksConsumer.ts"), driver: "consumer", createTables: true },
       { MURMUR_CHECKPOINTS_TABLE: "murmur-cli-run-checkpoints" }
     )
-  }, 120_000)
+  }, 600_000)
 
   it("runs a module's pipeline through the local Lambda path (stream from MURMUR_STREAM)", async () => {
     await fillStream("murmur-cli-run-lambda")
@@ -101,7 +101,7 @@ describe("murmur run", () => {
       { _tag: "Run", module: fixture("clicksLambda.ts"), driver: "lambda-local", createTables: true },
       { MURMUR_STREAM: "murmur-cli-run-lambda", MURMUR_CHECKPOINTS_TABLE: "murmur-cli-run-checkpoints" }
     )
-  }, 120_000)
+  }, 600_000)
 
   it("says what is missing when the module exports no pipeline or no stream is named", async () => {
     const noPipeline = await Effect.runPromise(Effect.either(loadPipelineModule(fixture("clicks.ts"))))
