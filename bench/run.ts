@@ -7,6 +7,7 @@ import "./processor.bench.js"
 import "./lambda.bench.js"
 import "./consumer.bench.js"
 import "./query.bench.js"
+import "./sketch.bench.js"
 
 const results: Array<BenchResult> = []
 console.log(`# Bench on ${machine()}`)
