@@ -9,14 +9,14 @@ import { type LeaseEvent, runWorker, type WorkerConfig } from "../../../src/kine
 import { makeMemoryMetrics, type MemoryMetrics, Metrics } from "../../../src/metrics/index.js"
 import { count } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/index.js"
+import { schemaDecoder } from "../../../src/processor/index.js"
 import { Leases, type LeasesService } from "../../../src/state/Leases.js"
 import { MemoryLeases, MemoryState } from "../../../src/state/memory/index.js"
 import { makeFakeKinesis } from "../consumer/fakeKinesis.js"
 
 const Click = Schema.Struct({ page: Schema.String })
 export const clicks = pipeline({ name: "clicks", store: "aggregates", key: (e: { page: string }) => e.page, monoid: count })
-export const decoder = jsonDecoder(Click)
+export const decoder = schemaDecoder(Click)
 export const pages = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => ({ page: `p${(i + offset) % 3}` }))
 export const shard = (n: number) => `shardId-${String(n).padStart(12, "0")}`
 
