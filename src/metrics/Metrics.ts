@@ -2,7 +2,8 @@ import { Context, type Effect } from "effect"
 
 /**
  * Counters and latencies, named as the Go library names them: `<pipeline>` (records merged),
- * `<pipeline>:retry`, `<pipeline>:dedup_skip`, `<pipeline>:dead_letter`, `<pipeline>:decode_error`;
+ * `<pipeline>:retry`, `<pipeline>:dedup_skip`, `<pipeline>:row_failed` (row commits that failed),
+ * `<pipeline>:dead_letter` (records a dead-letter policy skipped), `<pipeline>:decode_error`;
  * latency ops `store_merge`, `cache_merge`. Calls are per batch, not per record, to stay cheap.
  */
 export interface MetricsService {

@@ -27,7 +27,7 @@ const shardMetrics = [
   "consumer_batch",
   "stale_checkpoint"
 ]
-const pipelineMetrics = [...standardCounters.slice(1), "consumer_batch_retry", "cache", "consumer_list_shards"]
+const pipelineMetrics = [...standardCounters.slice(1), "row_failed", "consumer_batch_retry", "cache", "consumer_list_shards"]
 
 const perShard = new RegExp(`^(.+):(${shardMetrics.join("|")}):([^:]+)$`)
 const perPipeline = new RegExp(`^(.+):(${pipelineMetrics.join("|")})$`)

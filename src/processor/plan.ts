@@ -10,6 +10,7 @@ import type { Contribution } from "../state/Commit.js"
 import type { RowKey } from "../state/RowKey.js"
 import { bucketId, ttlSeconds } from "../window/Window.js"
 import type { Decoder, SourceRecord } from "./types.js"
+import { keyUnicodeProblem, timeProblem, ttlProblem, valueProblem } from "./validate.js"
 
 /** A contribution that knows the index of its record in the batch. */
 export interface IndexedContribution<V> extends Contribution<V> {
@@ -85,6 +86,7 @@ export const planBatch = <E, V>(
     return row
   }
 
+  let ttlCheckedBucket = Number.NaN
   for (let index = 0; index < records.length; index++) {
     const record = records[index]!
     let decoded: Either.Either<E, DecodeError>
@@ -107,12 +109,19 @@ export const planBatch = <E, V>(
     }
     let problem: string | undefined
     let badKey = ""
+    let unicode = false
     for (let k = 0; k < keys.length && problem === undefined; k++) {
       problem = keyProblem(keys[k])
+      if (problem === undefined) {
+        problem = keyUnicodeProblem(keys[k]!)
+        unicode = problem !== undefined
+      }
       if (problem !== undefined) badKey = String(keys[k])
     }
     if (problem !== undefined) {
-      rejected[index] = keyError(badKey, problem, invalidKeyFails)
+      rejected[index] = unicode && !invalidKeyFails
+        ? new DecodeError({ reason: "unicode", message: problem })
+        : keyError(badKey, problem, invalidKeyFails)
       continue
     }
     if (keys.length === 0) continue
@@ -121,6 +130,11 @@ export const planBatch = <E, V>(
       value = valueOf(event)
     } catch (cause) {
       rejected[index] = new DecodeError({ reason: "custom", message: `value extractor threw: ${describe(cause)}`, cause })
+      continue
+    }
+    const badValue = valueProblem(pipeline.monoid, value)
+    if (badValue !== undefined) {
+      rejected[index] = badValue
       continue
     }
     // A key listed twice is one (event, key) delta: applied once.
@@ -135,12 +149,22 @@ export const planBatch = <E, V>(
           rejected[index] = new DecodeError({ reason: "custom", message: `event time extractor threw: ${describe(cause)}`, cause })
           continue
         }
-        if (!Number.isFinite(time)) {
-          rejected[index] = new DecodeError({ reason: "custom", message: `event time is not a finite number: ${String(time)}` })
-          continue
-        }
+      }
+      const badTime = timeProblem(time, eventTime === undefined ? "arrival time" : "event time")
+      if (badTime !== undefined) {
+        rejected[index] = badTime
+        continue
       }
       bucket = bucketId(window, time)
+      // The TTL depends on the bucket only: checked when the bucket changes.
+      if (bucket !== ttlCheckedBucket) {
+        const badTtl = ttlProblem(window, bucket)
+        if (badTtl !== undefined) {
+          rejected[index] = badTtl
+          continue
+        }
+        ttlCheckedBucket = bucket
+      }
     }
     const contribution: IndexedContribution<V> = { eventId: record.eventId, sequence: record.sequence, value, index }
     contributionCounts[index] = keys.length

@@ -8,16 +8,25 @@ import { Metrics, type MetricsService } from "../metrics/Metrics.js"
 import type { Pipeline } from "../pipeline/Pipeline.js"
 import { resolveRetryPolicy, type RetryPolicy } from "../retry/index.js"
 import { Cache, type CacheService } from "../state/Cache.js"
-import type { CommitRequest, CommitStrategy } from "../state/Commit.js"
+import type { CommitOutcome, CommitRequest, CommitStrategy } from "../state/Commit.js"
 import { Store, type StoreService } from "../state/Store.js"
 import { commitUnit, type UnitResult } from "./commitRow.js"
-import { type BatchPlan, type CommitUnit, planBatch, type RowPlan } from "./plan.js"
+import { type BatchPlan, type CommitUnit, type IndexedContribution, planBatch, type RowPlan } from "./plan.js"
 import { resolveStrategy } from "./strategy.js"
 import type { BatchOptions, BatchResult, Decoder, RecordOutcome, SourceRecord } from "./types.js"
 import { outcomeCounts, spanNames, tracingEnabled } from "../tracing/spans.js"
 
 /** Commits in flight at once, by default. */
 export const defaultConcurrency = 16
+
+/**
+ * Whether a failed commit may have been caused by its contributions, so splitting it finds the
+ * ones to blame: the store refused the data for good (`validation`), or combining threw
+ * (`defect`). Never transient failures (a later try may pass), a wrong environment (no table,
+ * no access, no claims table) or an unclassified error, which every split would hit alike.
+ */
+const isolable = (error: StoreError | RetriesExhausted): boolean =>
+  error instanceof StoreError && !error.transient && (error.reason === "validation" || error.reason === "defect")
 
 const succeeded: RecordOutcome = { _tag: "Succeeded" }
 const duplicate: RecordOutcome = { _tag: "Duplicate" }
@@ -45,7 +54,8 @@ class BatchRun<E, V> {
   readonly skipped: Uint8Array
   readonly duplicates: Int32Array
   firstFailed = Number.POSITIVE_INFINITY
-  deadLetters = 0
+  /** Commits that failed (after retries, or for good), counted as `<pipeline>:row_failed`. */
+  rowFailures = 0
   readonly stopRowOnFailure: boolean
   readonly inOrder: boolean
   readonly shouldStop: (() => boolean) | undefined
@@ -86,17 +96,29 @@ class BatchRun<E, V> {
     for (let u = from; u < units.length; u++) for (const { index } of units[u]!.contributions) this.skipped[index] = 1
   }
 
-  fail(unit: CommitUnit<V>, error: RecordError): void {
-    this.deadLetters++
-    for (const { index } of unit.contributions) {
+  fail(contributions: ReadonlyArray<IndexedContribution<V>>, error: RecordError): void {
+    for (const { index } of contributions) {
       if (this.failures[index] === undefined) this.failures[index] = error
       if (index < this.firstFailed) this.firstFailed = index
     }
   }
 
-  markDuplicates(unit: CommitUnit<V>, alreadyApplied: ReadonlyArray<string>): void {
+  markDuplicates(contributions: ReadonlyArray<IndexedContribution<V>>, alreadyApplied: ReadonlyArray<string>): void {
     const ids = new Set(alreadyApplied)
-    for (const { eventId, index } of unit.contributions) if (ids.has(eventId)) this.duplicates[index]!++
+    for (const { eventId, index } of contributions) if (ids.has(eventId)) this.duplicates[index]!++
+  }
+
+  // The store refused some contributions for good (row budget, a combine that threw) and, on a
+  // fenced row, held back the ones after the first: those records fail or wait, nothing else.
+  markRefused(contributions: ReadonlyArray<IndexedContribution<V>>, outcome: CommitOutcome<V>): void {
+    const refused = outcome.refused ?? []
+    const held = new Set(outcome.held)
+    const errors = new Map(refused.map(({ error, eventId }) => [eventId, error]))
+    for (const c of contributions) {
+      const error = errors.get(c.eventId)
+      if (error !== undefined) this.fail([c], error)
+      else if (held.has(c.eventId)) this.skipped[c.index] = 1
+    }
   }
 
   traceRow(commit: Effect.Effect<UnitResult<V>>, request: CommitRequest<V>): Effect.Effect<UnitResult<V>> {
@@ -120,6 +142,17 @@ class BatchRun<E, V> {
   }
 
   commit(row: RowPlan<V>, unit: CommitUnit<V>): Effect.Effect<boolean> {
+    return this.commitPart(row, unit.contributions)
+  }
+
+  /**
+   * Commits some of a unit's contributions; succeeds with whether they all went in. A rejection
+   * that no retry can cure and that the contributions may have caused (`isolable`) is narrowed
+   * down by halves, so only the offending records fail: in order (fenced rows, in-order mode) the
+   * first offender, with everything before it applied and everything after it not attempted;
+   * otherwise every offender, each half committed on its own.
+   */
+  commitPart(row: RowPlan<V>, contributions: ReadonlyArray<IndexedContribution<V>>): Effect.Effect<boolean> {
     const { pipeline, clock, metrics } = this
     const request: CommitRequest<V> = {
       pipeline: pipeline.name,
@@ -128,21 +161,38 @@ class BatchRun<E, V> {
       key: row.key,
       ttl: row.ttl,
       strategy: this.strategy,
-      contributions: unit.contributions
+      contributions
     }
     const started = clock.unsafeCurrentTimeNanos()
     return Effect.flatMap(this.traceRow(commitUnit(this.store, metrics, this.policy, request), request), (result: UnitResult<V>) => {
       if (result instanceof StoreError || result instanceof RetriesExhausted) {
-        this.fail(unit, result)
+        if (contributions.length > 1 && isolable(result)) return this.isolate(row, contributions)
+        this.rowFailures++
+        this.fail(contributions, result)
         return Effect.succeed(false)
       }
-      if (result.alreadyApplied.length > 0) this.markDuplicates(unit, result.alreadyApplied)
+      if (result.alreadyApplied.length > 0) this.markDuplicates(contributions, result.alreadyApplied)
+      const complete = result.refused === undefined && result.held === undefined
+      if (!complete) this.markRefused(contributions, result)
       const latency = metrics.latency(pipeline.name, "store_merge", Number(clock.unsafeCurrentTimeNanos() - started) / 1e6)
       const { monoid } = pipeline
       if (this.cache === undefined || !pipeline.cache || monoid.equals(result.applied, monoid.empty)) {
-        return Effect.as(latency, true)
+        return Effect.as(latency, complete)
       }
-      return latency.pipe(Effect.zipRight(this.mergeCache(row, result.applied)), Effect.as(true))
+      return latency.pipe(Effect.zipRight(this.mergeCache(row, result.applied)), Effect.as(complete))
+    })
+  }
+
+  isolate(row: RowPlan<V>, contributions: ReadonlyArray<IndexedContribution<V>>): Effect.Effect<boolean> {
+    const middle = contributions.length >>> 1
+    const left = contributions.slice(0, middle)
+    const right = contributions.slice(middle)
+    return Effect.flatMap(this.commitPart(row, left), (leftDone) => {
+      if (!leftDone && this.stopRowOnFailure) {
+        for (const { index } of right) this.skipped[index] = 1
+        return Effect.succeed(false)
+      }
+      return Effect.map(this.commitPart(row, right), (rightDone) => leftDone && rightDone)
     })
   }
 
@@ -242,7 +292,7 @@ class BatchRun<E, V> {
     const effects: Array<Effect.Effect<void>> = []
     if (merged > 0) effects.push(metrics.increment(name, merged))
     if (duplicates > 0) effects.push(metrics.increment(`${name}:dedup_skip`, duplicates))
-    if (this.deadLetters > 0) effects.push(metrics.increment(`${name}:dead_letter`, this.deadLetters))
+    if (this.rowFailures > 0) effects.push(metrics.increment(`${name}:row_failed`, this.rowFailures))
     if (decodeFailures.length > 0) {
       effects.push(metrics.increment(`${name}:decode_error`, decodeFailures.length))
       const onDecodeError = options.onDecodeError

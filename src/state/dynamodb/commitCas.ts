@@ -18,11 +18,14 @@ export const readRow = (client: DynamoDBClient, table: string, key: RowKey) =>
     client.send(new GetItemCommand({ TableName: table, Key: keyOf(key), ConsistentRead: true }), { abortSignal })
   ).pipe(Effect.map((output): Item | undefined => output.Item))
 
-/** The row's current value, or the identity for an absent row or an unset value. */
+/**
+ * The row's current value, or the identity for an absent row or an unset value. A stored value
+ * that does not decode is the row's fault, not the contributions' (reason `unknown`: not split).
+ */
 export const currentValue = <V>(request: CommitRequest<V>, item: Item | undefined): Either.Either<V, StoreError> =>
   Either.match(decodeValue(request.monoid, item?.[attr.value]), {
     onLeft: (message) =>
-      Either.left(new StoreError({ operation: "commit", transient: false, reason: "validation", message: `${request.table}: ${message}` })),
+      Either.left(new StoreError({ operation: "commit", transient: false, reason: "unknown", message: `${request.table}: ${message}` })),
     onRight: (value) => Either.right(value === undefined ? request.monoid.empty : value)
   })
 

@@ -231,7 +231,7 @@ describe("processBatch", () => {
       harness.state.store.control.commitFaults.failCall(2, { phase: "before", transient: false })
       const result = yield* run(harness, p, recordsOf(events), { shardId: "shardId-000" })
       expect(tags(result.outcomes)).toEqual(["Succeeded", "Failed", ...Array(7).fill("NotAttempted")])
-      expect(harness.metrics.counter("views:dead_letter")).toBe(1)
+      expect(harness.metrics.counter("views:row_failed")).toBe(1)
       // The driver redelivers from record 1: exact totals.
       const retry = yield* run(harness, p, recordsOf(events).slice(1), { shardId: "shardId-000" })
       expect(retry.outcomes.every((o) => o._tag === "Succeeded" || o._tag === "Duplicate")).toBe(true)
@@ -306,10 +306,16 @@ describe("processBatch", () => {
       } })
       const p = define({ key: (e) => e.page, value: (e) => e.n, monoid: broken })
       const result = yield* run(harness, p, recordsOf(views(2, 1)))
-      // The first delta creates the row without combining; the second combines and throws.
-      expect(tags(result.outcomes)).toEqual(["Succeeded", "Failed"])
-      const failed = result.outcomes[1] as Extract<RecordOutcome, { _tag: "Failed" }>
-      expect(failed.error).toMatchObject({ _tag: "StoreError", transient: false })
+      // Every store folds from the identity, as DynamoDB's compare-and-swap does: combine(empty, x)
+      // throws too, so each record is refused on its own (a non-transient "defect"), none blocks the other.
+      expect(tags(result.outcomes)).toEqual(["Failed", "Failed"])
+      for (const outcome of result.outcomes) {
+        expect((outcome as Extract<RecordOutcome, { _tag: "Failed" }>).error).toMatchObject({
+          _tag: "StoreError",
+          transient: false,
+          reason: "defect"
+        })
+      }
     }))
 
   it.effect("processRecord is a batch of one", () =>

@@ -71,7 +71,7 @@ describe("retry of transient store errors", () => {
         expect(delay).toBeLessThanOrEqual(Math.min(300, 100 * 2 ** n))
       })
       expect(metrics.counter("views:retry")).toBe(4)
-      expect(metrics.counter("views:dead_letter")).toBe(1)
+      expect(metrics.counter("views:row_failed")).toBe(1)
     }))
 
   it.effect("differs with another seed (the delays really are drawn)", () =>
@@ -103,7 +103,7 @@ describe("retry of transient store errors", () => {
       expect(store.attempts[1]! - store.attempts[0]!).toBeLessThanOrEqual(50)
       expect(store.attempts[2]! - store.attempts[1]!).toBeLessThanOrEqual(100)
       expect(metrics.counter("views:retry")).toBe(2)
-      expect(metrics.counter("views:dead_letter")).toBe(0)
+      expect(metrics.counter("views:row_failed")).toBe(0)
     }))
 
   it.effect("does not retry a non-transient error", () =>
@@ -114,7 +114,7 @@ describe("retry of transient store errors", () => {
       expect(outcome.error).toBe(permanent)
       expect(store.attempts).toHaveLength(1)
       expect(metrics.counter("views:retry")).toBe(0)
-      expect(metrics.counter("views:dead_letter")).toBe(1)
+      expect(metrics.counter("views:row_failed")).toBe(1)
     }))
 
   it.effect("stops retrying when a retry fails non-transiently", () =>
@@ -160,7 +160,7 @@ describe("retry of transient store errors", () => {
       expect(Exit.isInterrupted(exit)).toBe(true)
       expect(yield* Clock.currentTimeMillis).toBe(1)
       expect(store.attempts).toHaveLength(1)
-      expect(metrics.counter("views:dead_letter")).toBe(0)
+      expect(metrics.counter("views:row_failed")).toBe(0)
       expect(metrics.counter("views:retry")).toBe(0)
       expect(decodeErrors).toBe(0)
     }))
