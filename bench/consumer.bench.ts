@@ -14,7 +14,7 @@ import { KinesisApi, KinesisClient as MurmurKinesisClient, makeProgress, runCons
 import { layerNoop } from "../src/metrics/noop.js"
 import { count } from "../src/monoid/index.js"
 import { pipeline } from "../src/pipeline/index.js"
-import { jsonDecoder } from "../src/processor/decoders.js"
+import { schemaDecoder } from "../src/processor/schemaDecoder.js"
 import { createTables, DynamoState } from "../src/state/dynamodb/index.js"
 import { localCredentials, localKinesisClient, startDynamoDbLocal, startKinesalite, startScoped } from "../src/local/index.js"
 import { createStream, listAllShards, putRecords } from "../test/support/streams.js"
@@ -29,7 +29,7 @@ const stream = "bench-consumer"
 const checkpointsTable = "bench-consumer-checkpoints"
 
 const PageView = Schema.Struct({ page: Schema.String, user: Schema.String })
-const decoder = jsonDecoder(PageView)
+const decoder = schemaDecoder(PageView)
 const views = Array.from({ length: recordCount }, (_, i) => ({ page: `page-${i % pageCount}`, user: `user-${i % 997}` }))
 const utf8 = new TextDecoder()
 

@@ -5,7 +5,7 @@
  *   npx tsx examples/quickstart.ts
  */
 import { Console, Effect, Layer, Schema } from "effect"
-import { count, jsonDecoder, layerNoop, MemoryState, pipeline, processBatch, Query, type SourceRecord, sum, Window } from "../src/index.js"
+import { count, schemaDecoder, layerNoop, MemoryState, pipeline, processBatch, Query, type SourceRecord, sum, Window } from "../src/index.js"
 
 const PageView = Schema.Struct({ page: Schema.String, country: Schema.String, ms: Schema.Number })
 type PageView = typeof PageView.Type
@@ -36,7 +36,7 @@ const records: ReadonlyArray<SourceRecord> = Array.from({ length: 1_000 }, (_, i
 }))
 
 const program = Effect.gen(function* () {
-  const decoder = jsonDecoder(PageView)
+  const decoder = schemaDecoder(PageView)
   const results = yield* Effect.all([processBatch(views, decoder, records), processBatch(timeOnPage, decoder, records)])
   const succeeded = results[0].outcomes.filter((outcome) => outcome._tag === "Succeeded").length
   yield* Console.log(`processed ${records.length} records, ${succeeded} merged into "views"`)

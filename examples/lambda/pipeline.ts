@@ -5,7 +5,7 @@
 import { Schema } from "effect"
 import { count } from "../../src/monoid/index.js"
 import { pipeline } from "../../src/pipeline/index.js"
-import { jsonDecoder } from "../../src/processor/index.js"
+import { schemaDecoder } from "../../src/processor/index.js"
 import { hourly } from "../../src/window/Window.js"
 
 /** What producers put on the stream, as JSON. */
@@ -21,4 +21,4 @@ export const pageViews = pipeline({
   store: process.env.MURMUR_AGGREGATES_TABLE ?? "murmur-aggregates"
 })
 
-export const pageViewDecoder = jsonDecoder(PageView)
+export const pageViewDecoder = schemaDecoder(PageView)

@@ -1,8 +1,9 @@
 /**
  * Ready-made decoders from a record's bytes to an event. They never throw: every problem is a
- * `DecodeError` whose `reason` says what was wrong.
+ * `DecodeError` whose `reason` says what was wrong. Schema validation is in `schemaDecoder.ts`, so
+ * a handler that does not validate bundles no Schema (about 150 KiB of a Lambda bundle).
  */
-import { Either, ParseResult, Schema } from "effect"
+import * as Either from "effect/Either"
 import { DecodeError } from "../errors.js"
 import type { Decoder } from "./types.js"
 
@@ -18,8 +19,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true })
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
-// Shared by the JSON decoders: size checks, UTF-8 and JSON.parse.
-const parseJson = (data: Uint8Array, maxBytes: number): Either.Either<unknown, DecodeError> => {
+/** Size checks, UTF-8 and JSON.parse: the JSON decoders' shared first step. */
+export const parseJson = (data: Uint8Array, maxBytes: number): Either.Either<unknown, DecodeError> => {
   if (data.length === 0) return Either.left(new DecodeError({ reason: "empty", message: "the record is empty" }))
   if (data.length > maxBytes) {
     return Either.left(
@@ -39,35 +40,21 @@ const parseJson = (data: Uint8Array, maxBytes: number): Either.Either<unknown, D
   }
 }
 
+const isSchema = (value: unknown): boolean => typeof value === "function" && "ast" in value
+
 /**
- * Decodes UTF-8 JSON and validates it with a Schema; without a schema the parsed JSON is the event.
+ * Decodes UTF-8 JSON; the parsed value is the event, unchecked. To validate it, use
+ * `schemaDecoder(schema)`.
  *
  * @example
- * const decoder = jsonDecoder(Schema.Struct({ page: Schema.String }))
+ * const decoder = jsonDecoder({ maxBytes: 64 * 1024 })
  * decoder.decode(new TextEncoder().encode('{"page":"home"}')) // Either.right({ page: "home" })
  */
-export function jsonDecoder<A, I>(schema: Schema.Schema<A, I, never>, options?: JsonDecoderOptions): Decoder<A>
-export function jsonDecoder(schema?: undefined, options?: JsonDecoderOptions): Decoder<unknown>
-export function jsonDecoder<A, I>(schema?: Schema.Schema<A, I, never>, options?: JsonDecoderOptions): Decoder<unknown> {
+export const jsonDecoder = (options?: JsonDecoderOptions): Decoder<unknown> => {
+  // JavaScript callers of the old `jsonDecoder(schema)` would otherwise lose validation silently.
+  if (isSchema(options)) throw new TypeError("jsonDecoder takes options; validate with schemaDecoder(schema)")
   const maxBytes = options?.maxBytes ?? defaultMaxRecordBytes
-  if (schema === undefined) return { decode: (data) => parseJson(data, maxBytes) }
-  const validate = Schema.decodeUnknownEither(schema)
-  return {
-    decode: (data) => {
-      const parsed = parseJson(data, maxBytes)
-      if (Either.isLeft(parsed)) return parsed
-      const valid = validate(parsed.right)
-      return Either.isRight(valid)
-        ? Either.right(valid.right)
-        : Either.left(
-          new DecodeError({
-            reason: "schema",
-            message: ParseResult.TreeFormatter.formatErrorSync(valid.left),
-            cause: valid.left
-          })
-        )
-    }
-  }
+  return { decode: (data) => parseJson(data, maxBytes) }
 }
 
 /**

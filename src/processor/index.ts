@@ -11,6 +11,7 @@ export {
   type JsonDecoderOptions,
   textDecoder
 } from "./decoders.js"
+export { schemaDecoder } from "./schemaDecoder.js"
 export { keyProblem, maxKeyBytes } from "../record/index.js"
 export { defaultConcurrency, processBatch, processRecord } from "./processBatch.js"
 export { resolveStrategy } from "./strategy.js"

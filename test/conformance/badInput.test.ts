@@ -11,7 +11,7 @@ import { kinesisHandler } from "../../src/kinesis/lambda/index.js"
 import { makeMemoryMetrics, Metrics } from "../../src/metrics/index.js"
 import { count } from "../../src/monoid/index.js"
 import { pipeline } from "../../src/pipeline/index.js"
-import { jsonDecoder } from "../../src/processor/decoders.js"
+import { schemaDecoder } from "../../src/processor/schemaDecoder.js"
 import { MemoryState } from "../../src/state/memory/index.js"
 
 // `page` is optional in the schema so that a record without it reaches the key check.
@@ -61,7 +61,7 @@ describe.each(cases)("a batch with %s", (_name, badData, reason) => {
     const state = MemoryState.make()
     const metrics = makeMemoryMetrics()
     const seen: Array<{ sequence: string; partitionKey: string; error: DecodeError; bytes: number }> = []
-    const handler = kinesisHandler(views, jsonDecoder(View), {
+    const handler = kinesisHandler(views, schemaDecoder(View), {
       layer: Layer.merge(state.layer, Layer.succeed(Metrics, metrics.service)),
       onDecodeError: (raw, sequence, partitionKey, error) => void seen.push({ sequence, partitionKey, error, bytes: raw.length })
     })
@@ -94,7 +94,7 @@ describe.each(cases)("a batch with %s", (_name, badData, reason) => {
 describe("reporting undecodable records when asked", () => {
   it("reports exactly the bad records' sequence numbers with reportDecodeErrors", async () => {
     const state = MemoryState.make()
-    const handler = kinesisHandler(views, jsonDecoder(View), {
+    const handler = kinesisHandler(views, schemaDecoder(View), {
       layer: Layer.merge(state.layer, Layer.succeed(Metrics, makeMemoryMetrics().service)),
       reportDecodeErrors: true,
       inOrder: false

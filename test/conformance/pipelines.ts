@@ -1,25 +1,40 @@
 import { Schema } from "effect"
-import { count, max, sum } from "../../src/monoid/index.js"
+import { count, hll, max, sum, topK, tuple } from "../../src/monoid/index.js"
 import { type DeliveryStrategy, pipeline } from "../../src/pipeline/index.js"
-import { jsonDecoder } from "../../src/processor/decoders.js"
+import { schemaDecoder } from "../../src/processor/schemaDecoder.js"
 import { hourly } from "../../src/window/Window.js"
 
 export const PageViewSchema = Schema.Struct({
   id: Schema.Number,
   page: Schema.String,
   country: Schema.String,
+  user: Schema.String,
   at: Schema.Number,
   ms: Schema.Number
 })
 export type PageViewEvent = typeof PageViewSchema.Type
 
-export const pageViewDecoder = jsonDecoder(PageViewSchema)
+export const pageViewDecoder = schemaDecoder(PageViewSchema)
+
+/** `visitors`' three sketches per page, side by side in one row. */
+export const visitorSketches = {
+  /** Distinct users (Redis's HyperLogLog string). */
+  users: hll(),
+  /** Views per country: k is above the workload's 5 countries, so it never truncates. */
+  countries: topK(10),
+  /** The top 2 countries: truncates (Misra-Gries), so its bytes depend on how records were batched. */
+  top2: topK(2)
+} as const
+
+const visitors = tuple(visitorSketches.users, visitorSketches.countries, visitorSketches.top2)
 
 /**
- * The three pipelines the conformance suite proves, one per write path:
+ * The four pipelines the conformance suite proves, one per write path:
  * - `views`: count, two keys per event (page and country rollups), hourly windows (coalesced ADD);
  * - `time`: sum of ms per page, all-time (coalesced ADD);
- * - `longest`: max of ms per page, all-time (non-additive: per-record compare-and-swap).
+ * - `longest`: max of ms per page, all-time (coalesced compare-and-swap);
+ * - `visitors`: sketches per page, all-time (binary `v`, coalesced compare-and-swap): an HLL of
+ *   user ids, an exact top-K of countries and a truncating top-2 (see sketches.ts).
  * Table names are `<prefix>-<pipeline>`.
  */
 export const conformancePipelines = (prefix: string, delivery: DeliveryStrategy = "auto") => ({
@@ -46,6 +61,19 @@ export const conformancePipelines = (prefix: string, delivery: DeliveryStrategy 
     value: (view: PageViewEvent) => view.ms,
     monoid: max,
     store: `${prefix}-longest`,
+    delivery
+  }),
+  visitors: pipeline({
+    name: "visitors",
+    key: (view: PageViewEvent) => view.page,
+    value: (view: PageViewEvent) =>
+      [
+        visitorSketches.users.of(view.user),
+        visitorSketches.countries.of(view.country),
+        visitorSketches.top2.of(view.country)
+      ] as const,
+    monoid: visitors,
+    store: `${prefix}-visitors`,
     delivery
   })
 })

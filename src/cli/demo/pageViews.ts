@@ -5,7 +5,7 @@
 import { Schema } from "effect"
 import { count } from "../../monoid/index.js"
 import { type Pipeline, pipeline } from "../../pipeline/Pipeline.js"
-import { jsonDecoder } from "../../processor/decoders.js"
+import { schemaDecoder } from "../../processor/schemaDecoder.js"
 import { hourly } from "../../window/Window.js"
 
 /** One page view as produced onto the stream. `at` is when it happened (epoch ms): its hour bucket. */
@@ -18,7 +18,7 @@ export const PageView = Schema.Struct({
 export type PageView = typeof PageView.Type
 
 /** Decodes a record's JSON; malformed records become `DecodeError`s the drivers report. */
-export const pageViewDecoder = jsonDecoder(PageView)
+export const pageViewDecoder = schemaDecoder(PageView)
 
 /** Aggregate key of a page. */
 export const pageKey = (page: string): string => `page:${page}`

@@ -10,11 +10,11 @@ import {
 import { layerNoop } from "../../../src/metrics/noop.js"
 import { count } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import { DynamoState } from "../../../src/state/dynamodb/index.js"
 
 export const PageView = Schema.Struct({ page: Schema.String })
-export const decoder = jsonDecoder(PageView)
+export const decoder = schemaDecoder(PageView)
 export const pages = 10
 export const views = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => ({ page: `p${(offset + i) % pages}` }))
 

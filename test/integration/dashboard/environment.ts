@@ -11,7 +11,7 @@ import { makeMemoryMetrics } from "../../../src/metrics/memory.js"
 import { Metrics } from "../../../src/metrics/Metrics.js"
 import { count } from "../../../src/monoid/numeric.js"
 import { pipeline } from "../../../src/pipeline/Pipeline.js"
-import { jsonDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import { serveQuery } from "../../../src/query/http/index.js"
 import * as MemoryState from "../../../src/state/memory/MemoryState.js"
 import { hourly } from "../../../src/window/Window.js"
@@ -55,7 +55,7 @@ export const dashboardEnvironment = Effect.gen(function*() {
     Layer.succeed(Metrics, metrics.service),
     KinesisApi.layer.pipe(Layer.provide(KinesisClient.layerClient(kinesis.client)))
   )
-  const decoder = jsonDecoder(View)
+  const decoder = schemaDecoder(View)
   const drivers = yield* Effect.forEach([hourlyViews, allTimeViews], (target) =>
     Effect.gen(function*() {
       const progress = yield* makeProgress

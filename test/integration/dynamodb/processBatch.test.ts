@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { layerNoop } from "../../../src/metrics/index.js"
 import { count, set, setOf, type StringSet } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import { processBatch } from "../../../src/processor/processBatch.js"
 import type { SourceRecord } from "../../../src/processor/types.js"
 import { DynamoState } from "../../../src/state/dynamodb/index.js"
@@ -19,7 +19,7 @@ const live = Layer.merge(DynamoState.layer({ client, claimsTable }), layerNoop)
 
 const View = Schema.Struct({ page: Schema.String, user: Schema.String })
 type View = typeof View.Type
-const decoder = jsonDecoder(View)
+const decoder = schemaDecoder(View)
 
 const encoder = new TextEncoder()
 const records: ReadonlyArray<SourceRecord> = Array.from({ length: 3_000 }, (_, i) => ({

@@ -12,14 +12,14 @@ import { type KinesisHandler, kinesisHandler, type KinesisHandlerOptions } from 
 import { layerNoop } from "../../../src/metrics/noop.js"
 import { count } from "../../../src/monoid/index.js"
 import { type DeliveryStrategy, pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import { hourly } from "../../../src/window/Window.js"
 import { createTables, DynamoState } from "../../../src/state/dynamodb/index.js"
 import { localCredentials, type LocalKinesis, localKinesisClient, type Started, startKinesalite, startScoped } from "../../../src/local/index.js"
 import { describeStream, kinesisEventFrom, readShard } from "../../support/kinesisEvent.js"
 
 const PageView = Schema.Struct({ page: Schema.String, user: Schema.String })
-const decoder = jsonDecoder(PageView)
+const decoder = schemaDecoder(PageView)
 const claimsTable = "lambda-it-claims"
 const hourMs = 3_600_000
 

@@ -13,7 +13,7 @@ import { makeMemoryMetrics } from "../../../src/metrics/memory.js"
 import { Metrics } from "../../../src/metrics/Metrics.js"
 import { count } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import { createTables, DynamoState } from "../../../src/state/dynamodb/index.js"
 import { fakeContext, recordOf, reported, shardId, streamArn } from "../../unit/lambda/events.js"
 
@@ -44,7 +44,7 @@ const fixture = async () => {
     const lambda = factor === undefined
       ? Layer.empty
       : LambdaMappings.layerMemory([{ eventSourceArn: streamArn, parallelizationFactor: factor, state: "Enabled" }])
-    const handler = kinesisHandler(views, jsonDecoder(PageView), {
+    const handler = kinesisHandler(views, schemaDecoder(PageView), {
       layer: Layer.mergeAll(state, Layer.succeed(Metrics, metrics.service), lambda),
       functionName: "views-fn",
       mappingCheck: factor === undefined ? "off" : "warn",

@@ -5,7 +5,7 @@ import { progressLine } from "../../../src/cli/demo/progressLine.js"
 import { importNeeding } from "../../../src/cli/optionalPackages.js"
 import { ensurePortFree } from "../../../src/cli/ports.js"
 import { recordsFromLines } from "../../../src/cli/produceLines.js"
-import { count, jsonDecoder, pipeline } from "../../../src/index.js"
+import { count, schemaDecoder, pipeline } from "../../../src/index.js"
 
 let listening: Server | undefined
 afterEach(() => listening?.close())
@@ -43,7 +43,7 @@ describe("recordsFromLines", () => {
     const View = Schema.Struct({ page: Schema.String })
     const module = {
       pipeline: pipeline({ name: "v", key: (view: typeof View.Type) => `page:${view.page}`, monoid: count, store: "t" }),
-      decoder: jsonDecoder(View)
+      decoder: schemaDecoder(View)
     } as never
     const { records, rejected } = recordsFromLines(module, ['{"page":"/"}', "{oops", '{"page":"/docs"}'])
     expect(records.map((record) => record.partitionKey)).toEqual(["page:/", "line-2", "page:/docs"])

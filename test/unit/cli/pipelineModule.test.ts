@@ -2,11 +2,11 @@ import { Effect, Either, Exit, Schema } from "effect"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { loadPipelineModule, pipelineModuleFrom } from "../../../src/cli/pipelineModule.js"
-import { count, definePipeline, jsonDecoder, pipeline } from "../../../src/index.js"
+import { count, definePipeline, schemaDecoder, pipeline } from "../../../src/index.js"
 
 const View = Schema.Struct({ page: Schema.String })
 const definition = { name: "views", key: (view: typeof View.Type) => view.page, monoid: count, store: "aggregates" }
-const decoder = jsonDecoder(View)
+const decoder = schemaDecoder(View)
 
 const load = (exports: Record<string, unknown>) => Effect.runSyncExit(pipelineModuleFrom(exports))
 const failure = (exports: Record<string, unknown>): string => {

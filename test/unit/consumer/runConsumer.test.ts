@@ -4,7 +4,7 @@ import { type ConsumerConfig, makeProgress, runConsumer, type ShardEvent } from 
 import { makeMemoryMetrics, Metrics } from "../../../src/metrics/index.js"
 import { count } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/index.js"
+import { schemaDecoder } from "../../../src/processor/index.js"
 import { MemoryState } from "../../../src/state/memory/index.js"
 import { Store } from "../../../src/state/Store.js"
 import { driveClock } from "./clock.js"
@@ -13,7 +13,7 @@ import { type FakeKinesis, makeFakeKinesis } from "./fakeKinesis.js"
 const Click = Schema.Struct({ page: Schema.String })
 const clicksDefinition = { name: "clicks", store: "aggregates", key: (e: { page: string }) => e.page, monoid: count }
 const clicks = pipeline(clicksDefinition)
-const decoder = jsonDecoder(Click)
+const decoder = schemaDecoder(Click)
 const pages = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => ({ page: `p${(i + offset) % 3}` }))
 
 const shard = (n: number) => `shardId-${String(n).padStart(12, "0")}`

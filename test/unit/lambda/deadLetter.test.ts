@@ -7,7 +7,7 @@ import { makeMemoryMetrics } from "../../../src/metrics/memory.js"
 import { Metrics } from "../../../src/metrics/Metrics.js"
 import { count } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import * as MemoryState from "../../../src/state/memory/MemoryState.js"
 import { captureLogs } from "./logCapture.js"
 import { fakeContext, pageViewEvent, reported, sequenceOf } from "./events.js"
@@ -54,7 +54,7 @@ const setup = (deadLetter: DeadLetterPolicy, options: KinesisHandlerOptions = {}
   )
   const metrics = makeMemoryMetrics()
   const letters: Array<DeadLetter> = []
-  const handler = kinesisHandler(views, jsonDecoder(PageView), {
+  const handler = kinesisHandler(views, schemaDecoder(PageView), {
     layer: Layer.merge(state.layer, Layer.succeed(Metrics, metrics.service)),
     deadLetter,
     onDeadLetter: (letter) => void letters.push(letter),
@@ -115,7 +115,7 @@ describe("the dead-letter option", () => {
     const state = MemoryState.make()
     state.store.control.commitFaults.setHook(() => ({ phase: "before" }))
     const letters: Array<DeadLetter> = []
-    const handler = kinesisHandler(views, jsonDecoder(PageView), {
+    const handler = kinesisHandler(views, schemaDecoder(PageView), {
       layer: Layer.merge(state.layer, Layer.succeed(Metrics, makeMemoryMetrics().service)),
       retry: { maxAttempts: 2, baseMs: 1, capMs: 2 },
       deadLetter: "skip",
@@ -128,8 +128,8 @@ describe("the dead-letter option", () => {
   })
 
   it("rejects an unknown policy at construction", () => {
-    expect(() => kinesisHandler(views, jsonDecoder(PageView), { deadLetter: "drop" as never })).toThrow(/deadLetter/)
-    expect(() => kinesisHandler(views, jsonDecoder(PageView), { mappingCheck: "loud" as never })).toThrow(/mappingCheck/)
-    expect(() => kinesisHandler(views, jsonDecoder(PageView), { mappingCheckTimeoutMs: 0 })).toThrow(/mappingCheckTimeoutMs/)
+    expect(() => kinesisHandler(views, schemaDecoder(PageView), { deadLetter: "drop" as never })).toThrow(/deadLetter/)
+    expect(() => kinesisHandler(views, schemaDecoder(PageView), { mappingCheck: "loud" as never })).toThrow(/mappingCheck/)
+    expect(() => kinesisHandler(views, schemaDecoder(PageView), { mappingCheckTimeoutMs: 0 })).toThrow(/mappingCheckTimeoutMs/)
   })
 })

@@ -7,7 +7,8 @@ import { Metrics } from "../../../src/metrics/Metrics.js"
 import { layerNoop, noopMetrics } from "../../../src/metrics/noop.js"
 import { count } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder, textDecoder } from "../../../src/processor/decoders.js"
+import { textDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import * as MemoryState from "../../../src/state/memory/MemoryState.js"
 import { Store } from "../../../src/state/Store.js"
 import { minute } from "../../../src/window/Window.js"
@@ -16,7 +17,7 @@ import { awsDocsSampleEvent } from "./sampleEvent.js"
 
 const PageView = Schema.Struct({ page: Schema.String, user: Schema.String })
 const views = pipeline({ name: "views", key: (view: typeof PageView.Type) => view.page, monoid: count, store: "views" })
-const decoder = jsonDecoder(PageView)
+const decoder = schemaDecoder(PageView)
 const quick = { baseMs: 1, capMs: 2 }
 
 /** Total count per page in the memory store's all-time rows. */

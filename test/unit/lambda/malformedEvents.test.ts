@@ -8,7 +8,7 @@ import { kinesisHandler } from "../../../src/kinesis/lambda/index.js"
 import { layerNoop } from "../../../src/metrics/noop.js"
 import { count } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import * as MemoryState from "../../../src/state/memory/MemoryState.js"
 import { captureLogs } from "./logCapture.js"
 import { fakeContext, recordOf, reported, sequenceOf } from "./events.js"
@@ -20,7 +20,7 @@ const withKinesis = (n: number, kinesis: unknown) => ({ ...good(n), kinesis })
 const { sequenceNumber: _dropped, ...noSequence } = good(9).kinesis
 
 const state = MemoryState.make()
-const handler = kinesisHandler(views, jsonDecoder(PageView), { layer: Layer.merge(state.layer, layerNoop) })
+const handler = kinesisHandler(views, schemaDecoder(PageView), { layer: Layer.merge(state.layer, layerNoop) })
 afterAll(() => handler.dispose())
 
 /** What the handler must answer: "success", every listed sequence number, and "whole" for a full failure. */

@@ -10,7 +10,7 @@ import { makeMemoryMetrics } from "../../../src/metrics/memory.js"
 import { Metrics } from "../../../src/metrics/Metrics.js"
 import { count } from "../../../src/monoid/index.js"
 import { type DeliveryStrategy, pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import * as MemoryState from "../../../src/state/memory/MemoryState.js"
 import { Store } from "../../../src/state/Store.js"
 import { captureLogs } from "./logCapture.js"
@@ -18,7 +18,7 @@ import { fakeContext, recordOf, reported, sequenceOf, shardId, streamArn } from 
 import { type LambdaReply, mockedLambdaClient } from "./mockLambda.js"
 
 const PageView = Schema.Struct({ page: Schema.String, user: Schema.String })
-const decoder = jsonDecoder(PageView)
+const decoder = schemaDecoder(PageView)
 const viewsOf = (delivery: DeliveryStrategy) =>
   pipeline({ name: "views", key: (view: typeof PageView.Type) => view.page, monoid: count, store: "views", delivery })
 

@@ -4,7 +4,7 @@ import { kinesisHandler } from "../../../src/kinesis/lambda/index.js"
 import { layerEmf } from "../../../src/metrics/index.js"
 import { count } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import { toStoreError } from "../../../src/state/dynamodb/classify.js"
 import * as MemoryState from "../../../src/state/memory/MemoryState.js"
 import { Store } from "../../../src/state/Store.js"
@@ -38,7 +38,7 @@ describe("Lambda handler observability", () => {
       commit: (request) => (tableExists ? state.store.service.commit(request) : Effect.fail(toStoreError("UpdateItem", sdkError)))
     })
     const emf: Array<string> = []
-    const handler = kinesisHandler(views, jsonDecoder(PageView), {
+    const handler = kinesisHandler(views, schemaDecoder(PageView), {
       layer: Layer.mergeAll(state.layer, store, layerEmf({ namespace: "unit", sink: (line) => emf.push(line) }))
     })
     const stdout = captureStdout()

@@ -5,7 +5,7 @@ import { layerNoop } from "../../../src/metrics/noop.js"
 import { count } from "../../../src/monoid/index.js"
 import { layerOtel } from "../../../src/otel/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder } from "../../../src/processor/decoders.js"
+import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"
 import { processBatch } from "../../../src/processor/index.js"
 import type { SourceRecord } from "../../../src/processor/types.js"
 import { send } from "../../../src/state/dynamodb/send.js"
@@ -44,7 +44,7 @@ describe("tracing", () => {
     const exporter = new InMemorySpanExporter()
     return Effect.gen(function*() {
       expect(yield* tracingEnabled).toBe(true)
-      const result = yield* processBatch(views, jsonDecoder(PageView), recordsOf(["a", "b", "a", ""]), { shardId: "shardId-000000000001" })
+      const result = yield* processBatch(views, schemaDecoder(PageView), recordsOf(["a", "b", "a", ""]), { shardId: "shardId-000000000001" })
       expect(result.outcomes.map((o) => o._tag)).toEqual(["Succeeded", "Succeeded", "Succeeded", "DecodeFailed"])
       const spans = exporter.getFinishedSpans()
       const byName = (name: string) => spans.filter((span) => span.name === name)
@@ -85,7 +85,7 @@ describe("tracing", () => {
     const spansAtCommit: Array<string> = []
     return Effect.gen(function*() {
       expect(yield* tracingEnabled).toBe(false)
-      const result = yield* processBatch(views, jsonDecoder(PageView), recordsOf(["a", "b"]), { shardId: "s" })
+      const result = yield* processBatch(views, schemaDecoder(PageView), recordsOf(["a", "b"]), { shardId: "s" })
       expect(result.outcomes.map((o) => o._tag)).toEqual(["Succeeded", "Succeeded"])
       // No span at all around the commits (not even Effect's built-in ones).
       expect(spansAtCommit).toEqual([])

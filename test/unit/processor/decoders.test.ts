@@ -1,13 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import type { DecodeError } from "../../../src/errors.js"
-import { bytesDecoder, customDecoder, jsonDecoder, textDecoder } from "../../../src/processor/index.js"
+import { bytesDecoder, customDecoder, jsonDecoder, schemaDecoder, textDecoder } from "../../../src/processor/index.js"
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 const reason = <A>(result: Either.Either<A, DecodeError>) => (Either.isLeft(result) ? result.left.reason : "ok")
 
 describe("decoders", () => {
-  const decoder = jsonDecoder(Schema.Struct({ page: Schema.String }), { maxBytes: 32 })
+  const decoder = schemaDecoder(Schema.Struct({ page: Schema.String }), { maxBytes: 32 })
 
   it("decodes UTF-8 JSON validated by a schema", () => {
     expect(decoder.decode(bytes('{"page":"home"}'))).toEqual(Either.right({ page: "home" }))
@@ -32,6 +32,11 @@ describe("decoders", () => {
     const json = jsonDecoder()
     expect(json.decode(bytes("[1,2]"))).toEqual(Either.right([1, 2]))
     expect(reason(json.decode(new Uint8Array(1024 * 1024 + 1)))).toBe("too-large")
+    expect(reason(jsonDecoder({ maxBytes: 4 }).decode(bytes("[1,2]")))).toBe("too-large")
+  })
+
+  it("refuses a schema where it takes options (JavaScript callers of the old signature)", () => {
+    expect(() => jsonDecoder(Schema.Struct({ page: Schema.String }) as never)).toThrow(/schemaDecoder/)
   })
 
   it("wraps custom functions that return, return Either, or throw", () => {

@@ -7,13 +7,13 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { count, custom, type Monoid } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
-import { jsonDecoder, processBatch } from "../../../src/processor/index.js"
+import { schemaDecoder, processBatch } from "../../../src/processor/index.js"
 import type { BatchResult, SourceRecord } from "../../../src/processor/types.js"
 import type { Fault } from "../../../src/testing.js"
 import { rowKeyId } from "../../../src/state/RowKey.js"
 import { makeHarness, recordsOf, type View, views, withTestClock } from "./support.js"
 
-const decoder = jsonDecoder(Schema.Struct({ page: Schema.String, user: Schema.String, n: Schema.Number }))
+const decoder = schemaDecoder(Schema.Struct({ page: Schema.String, user: Schema.String, n: Schema.Number }))
 const keysOf = (e: View) => ["all", `page:${e.page}`, `user:${e.user}`]
 
 // Not commutative, not idempotent: a double apply or a lost delta shows, and so does order.

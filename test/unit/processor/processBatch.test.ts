@@ -3,14 +3,14 @@ import { Effect, Option, Schema } from "effect"
 import { InvalidConfig } from "../../../src/errors.js"
 import { count, custom, type Monoid, max, set, setOf, sum } from "../../../src/monoid/index.js"
 import { type Pipeline, pipeline, type PipelineDefinition } from "../../../src/pipeline/index.js"
-import { jsonDecoder, processBatch, processRecord } from "../../../src/processor/index.js"
+import { schemaDecoder, processBatch, processRecord } from "../../../src/processor/index.js"
 import type { BatchOptions, RecordOutcome, SourceRecord } from "../../../src/processor/types.js"
 import { rowKeyId } from "../../../src/state/RowKey.js"
 import * as Window from "../../../src/window/index.js"
 import { makeHarness, recordsOf, type View, views } from "./support.js"
 
 const ViewSchema = Schema.Struct({ page: Schema.String, user: Schema.String, n: Schema.Number })
-const decoder = jsonDecoder(ViewSchema)
+const decoder = schemaDecoder(ViewSchema)
 
 const define = <V>(definition: Omit<PipelineDefinition<View, V>, "name" | "store">) =>
   pipeline<View, V>({ name: "views", store: "aggregates", ...definition })

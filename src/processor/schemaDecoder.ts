@@ -1,0 +1,40 @@
+/**
+ * The JSON decoder that validates with a Schema. Its own module so that only handlers that
+ * validate bundle Schema's parser (a Schema the user defines brings the rest of Schema anyway).
+ */
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import type * as Schema from "effect/Schema"
+import { DecodeError } from "../errors.js"
+import { defaultMaxRecordBytes, type JsonDecoderOptions, parseJson } from "./decoders.js"
+import type { Decoder } from "./types.js"
+
+/**
+ * Decodes UTF-8 JSON and validates it with a Schema: a value the schema rejects fails with
+ * reason `"schema"` and the schema's explanation as message.
+ *
+ * @example
+ * const decoder = schemaDecoder(Schema.Struct({ page: Schema.String }))
+ * decoder.decode(new TextEncoder().encode('{"page":"home"}')) // Either.right({ page: "home" })
+ */
+export const schemaDecoder = <A, I>(schema: Schema.Schema<A, I, never>, options?: JsonDecoderOptions): Decoder<A> => {
+  const maxBytes = options?.maxBytes ?? defaultMaxRecordBytes
+  const validate = ParseResult.decodeUnknownEither(schema)
+  return {
+    decode: (data): Either.Either<A, DecodeError> => {
+      const parsed = parseJson(data, maxBytes)
+      if (Either.isLeft(parsed)) return parsed as Either.Either<never, DecodeError>
+      const valid = validate(parsed.right)
+      // A Right carries no error: returned as it is, with no new object per record.
+      return Either.isRight(valid)
+        ? (valid as Either.Either<A, never>)
+        : Either.left(
+          new DecodeError({
+            reason: "schema",
+            message: ParseResult.TreeFormatter.formatIssueSync(valid.left),
+            cause: new ParseResult.ParseError({ issue: valid.left })
+          })
+        )
+    }
+  }
+}
