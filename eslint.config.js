@@ -53,7 +53,7 @@ const layeringRules = layers.flatMap((layer, index) =>
 )
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "examples/**/dist/**", "coverage/**"] },
+  { ignores: ["dist/**", "node_modules/**", "examples/**/dist/**", "coverage/**", "test-output/**", "out/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
