@@ -5,6 +5,7 @@
  */
 import { Effect } from "effect"
 import { InvalidKey, RangeTooLarge, type StoreError } from "../../errors.js"
+import { keyProblem } from "../../record/key.js"
 import { Store } from "../../state/Store.js"
 import { type BucketRange, bucketStart } from "../../window/Window.js"
 import { QueryLimits } from "../limits.js"
@@ -16,9 +17,6 @@ export interface BucketValue<V> {
   readonly startMs: number
   readonly value: V
 }
-
-const maxKeyBytes = 2048
-const utf8 = new TextEncoder()
 
 /**
  * The value of `key` in every bucket of `buckets`, oldest first. Windowed pipelines only (the
@@ -34,9 +32,8 @@ export const bucketSeries = (
   buckets: BucketRange
 ): Effect.Effect<ReadonlyArray<BucketValue<unknown>>, InvalidKey | RangeTooLarge | StoreError, Store> =>
   Effect.gen(function*() {
-    if (key === "" || utf8.encode(key).length > maxKeyBytes) {
-      return yield* new InvalidKey({ key: key.slice(0, 64), message: `a key is 1 to ${maxKeyBytes} bytes` })
-    }
+    const problem = keyProblem(key)
+    if (problem !== undefined) return yield* new InvalidKey({ key: key.slice(0, 64), message: problem })
     const count = buckets.hi - buckets.lo + 1
     const limits = yield* QueryLimits
     if (count > limits.maxBuckets) {
