@@ -23,6 +23,7 @@ import { conformanceFixture } from "./fixture.js"
 import { chaosRandom, installKillSwitch } from "./killSwitch.js"
 import { conformancePipelines, pageViewDecoder } from "./pipelines.js"
 import { soak } from "./scale.js"
+import { readVisitors, visitorProblems } from "./sketches.js"
 
 const fixture = conformanceFixture("conformance-consumer", 11)
 const { events, expected } = fixture
@@ -103,10 +104,11 @@ const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
         throw new Error(`no DynamoDB call answered for ${stallMs / 1000} s and no exact totals (generation ${generation}):\n${difference}`)
       }
       if (!final && workers[0]!.killSwitch.dead()) break
-      // Done once the totals are exact and every poison record was read (it may trail the last event).
-      const done = () =>
+      // Done once the totals and sketches are exact and every poison record was read (it may trail the last event).
+      const done = async () =>
         [...decodeErrors.values()].every((seen) => seen.size >= fixture.stream().poison.size) &&
-        readAll(fixture.admin(), pipelines).then(matches)
+        matches(await readAll(fixture.admin(), pipelines)) &&
+        visitorProblems(await readVisitors(fixture.admin(), pipelines), fixture.visitors).length === 0
       if ((final || twin) && (await done())) break
       await new Promise((resolve) => setTimeout(resolve, 100)) // poll interval of the deadline loop
     }
@@ -129,6 +131,7 @@ describe.each([
     for (const table of ["views", "time", "longest"]) {
       expect(sorted(stored.get(table)), table).toEqual(sorted(expected.get(table)))
     }
+    expect(visitorProblems(await readVisitors(fixture.admin(), pipelines), fixture.visitors)).toEqual([])
     for (const seen of decodeErrors.values()) {
       for (const sequence of fixture.stream().poison) expect(seen.has(sequence)).toBe(true)
       for (const sequence of seen) expect(fixture.stream().poison.has(sequence)).toBe(true)

@@ -7,11 +7,13 @@ import { afterAll, beforeAll } from "vitest"
 import { type LocalKinesis, localKinesisClient, type Started, startKinesalite, startScoped } from "../../src/local/index.js"
 import { dynamoClient, loadStream, type LoadedStream } from "./environment.js"
 import { soak } from "./scale.js"
-import { type Expected, expectedAggregates, generateWorkload } from "./workload.js"
+import { type Expected, expectedAggregates, expectedVisitors, generateWorkload, type PageVisitors } from "./workload.js"
 
 export interface ConformanceFixture {
   readonly events: number
   readonly expected: Expected
+  /** What the `visitors` pipeline must hold per page (see sketches.ts). */
+  readonly visitors: ReadonlyMap<string, PageVisitors>
   readonly kinesalite: () => Started<LocalKinesis>
   readonly stream: () => LoadedStream
   readonly admin: () => DynamoDBClient
@@ -40,6 +42,7 @@ export const conformanceFixture = (streamName: string, seed: number): Conformanc
   return {
     events,
     expected: expectedAggregates(workload),
+    visitors: expectedVisitors(workload),
     kinesalite: () => ready(kinesalite),
     stream: () => ready(stream),
     admin: () => ready(admin)

@@ -17,6 +17,7 @@ import { conformanceFixture } from "./fixture.js"
 import { chaosRandom } from "./killSwitch.js"
 import { conformancePipelines, pageViewDecoder } from "./pipelines.js"
 import { soak } from "./scale.js"
+import { readVisitors, visitorProblems } from "./sketches.js"
 
 const fixture = conformanceFixture("conformance-lambda", 7)
 const { events, expected } = fixture
@@ -68,6 +69,8 @@ describe.each([
     for (const table of ["views", "time", "longest"]) {
       expect(sorted(stored.get(table)), table).toEqual(sorted(expected.get(table)))
     }
+    // Sketches: identical bytes where the sketch is order-free, Misra-Gries bounds where not.
+    expect(visitorProblems(await readVisitors(fixture.admin(), pipelines), fixture.visitors)).toEqual([])
     // Every poison record reached the callback of every pipeline, and nothing else did.
     for (const seen of decodeErrors.values()) expect(seen).toEqual(fixture.stream().poison)
     // The chaos really happened.

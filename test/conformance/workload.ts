@@ -8,6 +8,8 @@ export interface PageView {
   readonly id: number
   readonly page: string
   readonly country: string
+  /** Who viewed the page: skewed, so busy pages see the same users again. */
+  readonly user: string
   /** Event time, epoch ms. */
   readonly at: number
   /** Time on page, ms. */
@@ -37,7 +39,9 @@ export const generateWorkload = (options: WorkloadOptions): ReadonlyArray<PageVi
     views.push({
       id,
       page: `/page/${page}`,
-      country: `c${Math.floor(random() * countries)}`,
+      // Skewed too, so a top-2 of countries has a heavy hitter to keep.
+      country: `c${Math.floor(countries * random() ** 2)}`,
+      user: `u${Math.floor(20_000 * random() ** 1.5)}`,
       at: startMs + Math.floor(random() * (endMs - startMs)),
       ms: 1 + Math.floor(random() * 10_000)
     })
@@ -72,4 +76,24 @@ export const expectedAggregates = (views: ReadonlyArray<PageView>): Expected => 
     bump(longest, `${view.page}|0`, (old) => Math.max(old ?? -Infinity, view.ms))
   }
   return new Map([["views", counts], ["time", time], ["longest", longest]])
+}
+
+/** What the `visitors` pipeline summarises per page, counted exactly. */
+export interface PageVisitors {
+  readonly events: number
+  readonly users: ReadonlySet<string>
+  readonly countries: ReadonlyMap<string, number>
+}
+
+/** The reference fold for `visitors`: per page, its events, distinct users and views per country. */
+export const expectedVisitors = (views: ReadonlyArray<PageView>): ReadonlyMap<string, PageVisitors> => {
+  const pages = new Map<string, { events: number; users: Set<string>; countries: Map<string, number> }>()
+  for (const view of views) {
+    let page = pages.get(view.page)
+    if (page === undefined) pages.set(view.page, page = { events: 0, users: new Set(), countries: new Map() })
+    page.events++
+    page.users.add(view.user)
+    bump(page.countries, view.country, (old) => (old ?? 0) + 1)
+  }
+  return pages
 }
