@@ -188,8 +188,9 @@ export const make = (claims: ClaimBook = makeClaimBook()): MemoryStore => {
     let held: Array<string> | undefined
     if (monoid.nativeAdd) {
       try {
-        applied = fresh[0]!.value
-        for (let i = 1; i < fresh.length; i++) applied = monoid.combine(applied, fresh[i]!.value)
+        // From the identity, as DynamoDB's ADD: the value takes the monoid's canonical form.
+        applied = monoid.empty
+        for (let i = 0; i < fresh.length; i++) applied = monoid.combine(applied, fresh[i]!.value)
         value = row === undefined ? applied : monoid.combine(row.value as V, applied)
       } catch (defect) {
         if (claimed !== undefined) for (const { eventId } of fresh) claimed.row.live.delete(eventId)
