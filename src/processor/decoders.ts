@@ -19,6 +19,9 @@ const utf8 = new TextDecoder("utf-8", { fatal: true })
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
+// `Unexpected token 'x', "…the record's text…" is not valid JSON` → `Unexpected token 'x'`.
+const withoutSnippet = (text: string): string => text.replace(/, "[\s\S]*" is not valid JSON$/, "")
+
 /** Size checks, UTF-8 and JSON.parse: the JSON decoders' shared first step. */
 export const parseJson = (data: Uint8Array, maxBytes: number): Either.Either<unknown, DecodeError> => {
   if (data.length === 0) return Either.left(new DecodeError({ reason: "empty", message: "the record is empty" }))
@@ -36,7 +39,9 @@ export const parseJson = (data: Uint8Array, maxBytes: number): Either.Either<unk
   try {
     return Either.right(JSON.parse(text))
   } catch (cause) {
-    return Either.left(new DecodeError({ reason: "json", message: `not JSON: ${message(cause)}`, cause }))
+    // V8 quotes the text around a syntax error; the message keeps only what and where. The
+    // SyntaxError is not kept as the cause for the same reason.
+    return Either.left(new DecodeError({ reason: "json", message: `not JSON: ${withoutSnippet(message(cause))}` }))
   }
 }
 

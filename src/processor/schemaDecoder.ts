@@ -9,9 +9,14 @@ import { DecodeError } from "../errors.js"
 import { defaultMaxRecordBytes, type JsonDecoderOptions, parseJson } from "./decoders.js"
 import type { Decoder } from "./types.js"
 
+// The schema's explanation quotes the values it rejected: at most 32 characters of each.
+const clipActuals = (text: string): string =>
+  text.replace(/actual (.*)$/gm, (_, actual: string) => `actual ${actual.length > 32 ? `${actual.slice(0, 32)}…` : actual}`)
+
 /**
  * Decodes UTF-8 JSON and validates it with a Schema: a value the schema rejects fails with
- * reason `"schema"` and the schema's explanation as message.
+ * reason `"schema"` and the schema's explanation as message (each rejected value quoted to at
+ * most 32 characters).
  *
  * @example
  * const decoder = schemaDecoder(Schema.Struct({ page: Schema.String }))
@@ -31,7 +36,7 @@ export const schemaDecoder = <A, I>(schema: Schema.Schema<A, I, never>, options?
         : Either.left(
           new DecodeError({
             reason: "schema",
-            message: ParseResult.TreeFormatter.formatIssueSync(valid.left),
+            message: clipActuals(ParseResult.TreeFormatter.formatIssueSync(valid.left)),
             cause: new ParseResult.ParseError({ issue: valid.left })
           })
         )

@@ -28,6 +28,19 @@ describe("decoders", () => {
     expect(Either.isLeft(schema) && schema.left.message).toContain("Expected string")
   })
 
+  it("quotes no payload beyond 32 characters in its messages", () => {
+    const secret = "secret-" + "p".repeat(100)
+    const wide = schemaDecoder(Schema.Struct({ page: Schema.Number }))
+    for (const text of [`${secret} not json`, `{"page": "${secret}" x}`, `{"page":"${secret}"}`]) {
+      const result = wide.decode(bytes(text))
+      expect(Either.isLeft(result)).toBe(true)
+      const message = Either.isLeft(result) ? result.left.message : ""
+      expect(message).not.toContain("p".repeat(33))
+    }
+    const schema = wide.decode(bytes(`{"page":"${secret}"}`))
+    expect(Either.isLeft(schema) && schema.left.message).toContain(`actual "secret-${"p".repeat(24)}…`)
+  })
+
   it("defaults to a 1 MiB limit and parses without a schema", () => {
     const json = jsonDecoder()
     expect(json.decode(bytes("[1,2]"))).toEqual(Either.right([1, 2]))
