@@ -7,6 +7,7 @@ import { DecodeError, InvalidKey } from "../errors.js"
 import type { Pipeline } from "../pipeline/Pipeline.js"
 import { keyProblem } from "../record/index.js"
 import type { Contribution } from "../state/Commit.js"
+import { clip } from "../state/numberLimits.js"
 import type { RowKey } from "../state/RowKey.js"
 import { bucketId, ttlSeconds } from "../window/Window.js"
 import type { Decoder, SourceRecord } from "./types.js"
@@ -41,7 +42,7 @@ export interface BatchPlan<V> {
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 const keyError = (key: string, message: string, asInvalidKey: boolean): DecodeError | InvalidKey => {
-  const invalid = new InvalidKey({ key: key.length > 100 ? `${key.slice(0, 100)}…` : key, message })
+  const invalid = new InvalidKey({ key: clip(key), message })
   return asInvalidKey ? invalid : new DecodeError({ reason: "key", message, cause: invalid })
 }
 
