@@ -6,6 +6,7 @@ import { formatResult, machine, registeredBenches, writeReport, type BenchResult
 import "./processor.bench.js"
 import "./lambda.bench.js"
 import "./consumer.bench.js"
+import "./leases.bench.js"
 import "./query.bench.js"
 import "./sketch.bench.js"
 
