@@ -8,6 +8,7 @@ export { Cache, type CachePolicy, type CacheService, defaultCachePolicy, type En
 export { type Checkpoint, type CheckpointKey, Checkpoints, type CheckpointsService } from "./Checkpoints.js"
 export { claimId, type CommitOutcome, type CommitRequest, type CommitStrategy, type Contribution } from "./Commit.js"
 export { Deduper, type DeduperService } from "./Deduper.js"
+export { type Lease, LeaseLost, type LeaseRow, Leases, type LeasesService, type TakeRequest } from "./Leases.js"
 export { type RowKey, rowKeyId } from "./RowKey.js"
 export { type BucketRow, Store, type StoreService } from "./Store.js"
 export { isExpiredAt } from "./ttl.js"

@@ -14,7 +14,8 @@ export const checkpointKeyOf = (key: CheckpointKey): Item => ({
   sk: { S: key.shardId }
 })
 
-const toCheckpoint = (item: Item): Checkpoint => ({
+/** A checkpoint item as a `Checkpoint` (the lease layer reads the same items). */
+export const toCheckpoint = (item: Item): Checkpoint => ({
   sequence: item["seq"]?.S === undefined ? undefined : unpadSequence(item["seq"].S),
   finished: item["finished"]?.BOOL ?? false,
   owner: item["owner"]?.S,

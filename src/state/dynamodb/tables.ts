@@ -82,6 +82,7 @@ export interface CreateTablesOptions {
   /** Aggregate tables (the pipelines' `store`). */
   readonly aggregates?: ReadonlyArray<string>
   readonly claimsTable?: string
+  /** Checkpoints of the polling consumer; also holds `runWorker`'s leases (same items, no table of their own). */
   readonly checkpointsTable?: string
 }
 

@@ -5,5 +5,6 @@
 export * as MemoryCache from "./MemoryCache.js"
 export * as MemoryCheckpoints from "./MemoryCheckpoints.js"
 export * as MemoryDeduper from "./MemoryDeduper.js"
+export * as MemoryLeases from "./MemoryLeases.js"
 export * as MemoryState from "./MemoryState.js"
 export * as MemoryStore from "./MemoryStore.js"
