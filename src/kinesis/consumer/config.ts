@@ -2,6 +2,7 @@ import { Either, type Effect, type SubscriptionRef } from "effect"
 import { InvalidConfig, type DecodeError, type KinesisError } from "../../errors.js"
 import type { SourceRecord } from "../../processor/types.js"
 import { type Backoff, checkRetryPolicy, type RetryPolicy } from "../../retry/index.js"
+import type { DeadLetterCallback, DeadLetterPolicy } from "../deadLetter.js"
 import type { ConsumerProgress } from "../stream/progress.js"
 
 /**
@@ -20,6 +21,17 @@ export type StartingPosition =
 export type ShardEvent =
   | { readonly _tag: "ShardStarted"; readonly shardId: string; readonly parents: ReadonlyArray<string> }
   | { readonly _tag: "ShardFinished"; readonly shardId: string }
+  /**
+   * Under `deadLetter: "stop"`: the shard stopped before `sequence`, a record that can never
+   * succeed (`error`). It is checkpointed just before it and not read again by this run; its
+   * children wait. Restart (after fixing the cause, or with `"skip"`) to go on.
+   */
+  | {
+    readonly _tag: "ShardStopped"
+    readonly shardId: string
+    readonly sequence: string | undefined
+    readonly error: { readonly _tag: string; readonly message: string }
+  }
 
 /** Options of the polling consumer, as users write them. */
 export interface ConsumerConfig {
@@ -47,6 +59,22 @@ export interface ConsumerConfig {
   readonly retry?: Partial<RetryPolicy>
   /** Backoff for throttled or failing Kinesis calls. Default 200 ms base, 5 s cap (as harlow, plus jitter). */
   readonly kinesisBackoff?: Partial<Backoff>
+  /**
+   * A record that can never succeed (`canNeverSucceed`: DynamoDB rejected its value, key or row for
+   * good): `"skip"` (default) hands it to `onDeadLetter`, counts `<pipeline>:dead_letter`, logs it
+   * and checkpoints past it; `"stop"` checkpoints just before it, logs it, emits `ShardStopped` and
+   * reads that shard no further in this run. Transient failures are retried with backoff under both.
+   * The Lambda handler defaults to `"stop"` because Lambda bounds it (retry and age limits, an
+   * on-failure destination); a consumer has no such bound, so `"stop"` would hold the shard and
+   * its children until its records expire from the stream.
+   */
+  readonly deadLetter?: DeadLetterPolicy
+  /**
+   * Called once per record skipped under `"skip"`, before the checkpoint passes it (the Lambda
+   * handler's callback). When it throws or rejects, the record is not skipped: the batch is retried
+   * with backoff, and the callback called again.
+   */
+  readonly onDeadLetter?: DeadLetterCallback
   /** Called for each failing Kinesis call other than an expired iterator or throttling. */
   readonly onGetRecordsError?: (shardId: string, error: KinesisError) => Effect.Effect<void>
   readonly onDecodeError?: (record: SourceRecord, error: DecodeError) => Effect.Effect<void>
@@ -66,6 +94,8 @@ export interface ResolvedConsumerConfig {
   readonly shardSyncIntervalMs: number
   readonly retry: RetryPolicy
   readonly kinesisBackoff: Backoff
+  readonly deadLetter: DeadLetterPolicy
+  readonly onDeadLetter: DeadLetterCallback | undefined
   readonly onGetRecordsError: ((shardId: string, error: KinesisError) => Effect.Effect<void>) | undefined
   readonly onDecodeError: ((record: SourceRecord, error: DecodeError) => Effect.Effect<void>) | undefined
   readonly onShardEvent: ((event: ShardEvent) => Effect.Effect<void>) | undefined
@@ -141,6 +171,11 @@ export const consumerConfig = (config: ConsumerConfig): Either.Either<ResolvedCo
       return fail("kinesisBackoff", `kinesisBackoff.${name} must be a finite number ≥ 0`)
     }
   }
+  const deadLetter = config.deadLetter ?? "skip"
+  if (deadLetter !== "skip" && deadLetter !== "stop") return fail("deadLetter", `deadLetter must be "skip" or "stop"`)
+  if (config.onDeadLetter !== undefined && typeof config.onDeadLetter !== "function") {
+    return fail("onDeadLetter", "onDeadLetter must be a function")
+  }
   return Either.right({
     app,
     stream: config.stream,
@@ -151,6 +186,8 @@ export const consumerConfig = (config: ConsumerConfig): Either.Either<ResolvedCo
     shardSyncIntervalMs,
     retry: retry.right,
     kinesisBackoff: { baseMs: config.kinesisBackoff?.baseMs ?? 200, capMs: config.kinesisBackoff?.capMs ?? 5_000 },
+    deadLetter,
+    onDeadLetter: config.onDeadLetter,
     onGetRecordsError: config.onGetRecordsError,
     onDecodeError: config.onDecodeError,
     onShardEvent: config.onShardEvent,

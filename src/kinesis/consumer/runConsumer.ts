@@ -106,7 +106,8 @@ export const runConsumer = <E, V>(pipeline: Pipeline<E, V>, decoder: Decoder<E>,
       started.add(shardId)
       const run = Effect.gen(function*() {
         yield* emit({ _tag: "ShardStarted", shardId, parents })
-        yield* readShard(pipeline, decoder, config, shardId, start)
+        // Stopped at a dead letter (deadLetter: "stop"): not finished, so its children wait.
+        if ((yield* readShard(pipeline, decoder, config, shardId, start)) === "Stopped") return
         yield* markFinished(shardId, true)
         yield* emit({ _tag: "ShardFinished", shardId })
       })

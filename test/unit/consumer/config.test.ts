@@ -18,8 +18,15 @@ describe("consumerConfig", () => {
       recordsPerCall: 1000,
       maxShardConcurrency: 32,
       shardSyncIntervalMs: 10_000,
-      kinesisBackoff: { baseMs: 200, capMs: 5000 }
+      kinesisBackoff: { baseMs: 200, capMs: 5000 },
+      deadLetter: "skip"
     })
+  })
+
+  it("takes the dead-letter policy of the Lambda handler, and names a wrong one", () => {
+    expect(Either.getOrThrow(consumerConfig({ ...base, deadLetter: "stop" })).deadLetter).toBe("stop")
+    expect(fieldOf({ ...base, deadLetter: "drop" as never })).toEqual({ tag: "InvalidConfig", field: "deadLetter" })
+    expect(fieldOf({ ...base, onDeadLetter: "queue" as never })).toEqual({ tag: "InvalidConfig", field: "onDeadLetter" })
   })
 
   it("accepts every starting position", () => {

@@ -65,7 +65,10 @@ export const readLeasedShard = <E, V>(
       : Effect.zipRight(
         emit({ _tag: "ShardStarted", shardId: shard.shardId, parents: shard.parents }),
         readShard(pipeline, decoder, config, shard.shardId, start).pipe(
-          Effect.provideService(Checkpoints, leasedCheckpoints(leases, lease, (error) => Deferred.succeed(stop, error)))
+          Effect.provideService(Checkpoints, leasedCheckpoints(leases, lease, (error) => Deferred.succeed(stop, error))),
+          // Stopped at a dead letter (deadLetter: "stop"): keep the lease, so no other worker reads
+          // past it either, until it is lost or released at shutdown.
+          Effect.flatMap((end) => (end === "Stopped" ? Effect.never : Effect.void))
         )
       )
     const end = yield* Effect.raceFirst(Effect.as(read, { _tag: "Finished" } as const), lost)
