@@ -5,6 +5,7 @@
 import { formatResult, machine, registeredBenches, writeReport, type BenchResult } from "./report.js"
 import "./processor.bench.js"
 import "./lambda.bench.js"
+import "./coldStart.bench.js"
 import "./consumer.bench.js"
 import "./leases.bench.js"
 import "./query.bench.js"

@@ -1,6 +1,10 @@
-import { LambdaClient, ListEventSourceMappingsCommand } from "@aws-sdk/client-lambda"
-import { NodeHttpHandler } from "@smithy/node-http-handler"
+import type { LambdaClient } from "@aws-sdk/client-lambda"
 import { Context, Data, Effect, Layer } from "effect"
+
+// The SDK client is loaded when a look-up runs, not when the handler is imported: with the SDK
+// external (as the Lambda runtime provides it), importing it costs about as much as the rest of
+// the handler's cold start (bench/coldStart.bench.ts), and a handler that never checks never pays.
+const loadClient = () => import("@aws-sdk/client-lambda")
 
 /** What the handler needs to know of one event-source mapping of its function. */
 export interface EventSourceMapping {
@@ -45,6 +49,7 @@ export const makeLambdaMappings = (client: LambdaClient): LambdaMappingsService 
     Effect.gen(function*() {
       const mappings: Array<EventSourceMapping> = []
       let marker: string | undefined
+      const { ListEventSourceMappingsCommand } = yield* Effect.tryPromise({ try: loadClient, catch: toApiError })
       for (let page = 0; page < maxPages; page++) {
         const output = yield* Effect.tryPromise({
           try: (abortSignal) =>
@@ -83,20 +88,24 @@ export interface LambdaMappingsConfig {
  * @example
  * kinesisHandler(pageViews, decoder, { layer: Layer.merge(defaultLayer(), LambdaMappings.layer({ region: "eu-west-1" })) })
  */
-const layer = (config: LambdaMappingsConfig = {}): Layer.Layer<LambdaMappings> =>
+const layer = (config: LambdaMappingsConfig = {}): Layer.Layer<LambdaMappings, LambdaApiError> =>
   config.client !== undefined
     ? Layer.succeed(LambdaMappings, makeLambdaMappings(config.client))
     : Layer.scoped(
       LambdaMappings,
       Effect.map(
         Effect.acquireRelease(
-          Effect.sync(() =>
-            new LambdaClient({
-              ...(config.region === undefined ? {} : { region: config.region }),
-              maxAttempts: 1,
-              requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true })
-            })
-          ),
+          Effect.tryPromise({
+            try: async () => {
+              const [{ LambdaClient }, { NodeHttpHandler }] = await Promise.all([loadClient(), import("@smithy/node-http-handler")])
+              return new LambdaClient({
+                ...(config.region === undefined ? {} : { region: config.region }),
+                maxAttempts: 1,
+                requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true })
+              })
+            },
+            catch: toApiError
+          }),
           (client) => Effect.sync(() => client.destroy())
         ),
         makeLambdaMappings
