@@ -52,6 +52,15 @@ describe("mapOf", () => {
     fc.assert(fc.property(mapsOf(extremumValues), (value) => m.equals(codec.decode(codec.encode(value)), value)))
     expect(() => codec.decode(a.subarray(0, 5))).toThrow(MalformedValue)
   })
+
+  it("keeps an exact sum's every digit inside the map", () => {
+    const perKey = mapOf(sum)
+    const codec = binary(perKey)
+    const exact = perKey.combine(new Map([["k", 0.1]]), new Map([["k", 0.2]]))
+    expect(codec.decode(codec.encode(exact)).get("k")).toEqual(exact.get("k"))
+    const huge = perKey.combine(new Map([["k", "12345678901234567890123"]]), new Map([["k", 1]]))
+    expect(codec.decode(codec.encode(huge)).get("k")).toBe("12345678901234567890124")
+  })
 })
 
 describe("tuple", () => {
@@ -68,7 +77,7 @@ describe("tuple", () => {
     const values = fc.tuple(fc.integer({ min: -50, max: 50 }), extremumValues, topKValues(pages), hllValues(uniques, 10))
     expect(checkMonoidLaws(mixed, values, { numRuns: 100 })).toEqual([])
     expect(mixed.commutative).toBe(true)
-    expect(mixed.maxEncodedBytes).toBe(4 + 9 + 4 + 9 + 4 + pages.maxEncodedBytes! + 4 + 12_304)
+    expect(mixed.maxEncodedBytes).toBe(4 + 49 + 4 + 49 + 4 + pages.maxEncodedBytes! + 4 + 12_304)
   })
 
   it("round-trips through bytes and reads its parts back", () => {
