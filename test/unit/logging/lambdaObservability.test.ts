@@ -66,7 +66,7 @@ describe("Lambda handler observability", () => {
       expect(emf.length).toBeGreaterThan(0)
       for (const line of emf) expect(emfProblems(line)).toEqual([])
       const first = emf.map((line) => JSON.parse(line) as Record<string, unknown>)
-      expect(first.some((doc) => doc.pipeline === "views" && typeof doc.dead_letter === "number")).toBe(true)
+      expect(first.some((doc) => doc.pipeline === "views" && typeof doc.row_failed === "number")).toBe(true)
 
       const before = emf.length
       tableExists = true
