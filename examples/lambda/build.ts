@@ -1,5 +1,5 @@
 /**
- * Bundles the example handlers with esbuild into single ESM files for the Node.js 20 Lambda
+ * Bundles the example handlers with esbuild into single ESM files for the Node.js 22 Lambda
  * runtime: `npx tsx examples/lambda/build.ts` writes `examples/lambda/dist/<entry>/index.mjs`.
  * The AWS SDK is bundled too (pinned versions, and a smaller cold start than the runtime's copy).
  */
@@ -24,7 +24,7 @@ export const bundle = async (
     outfile: file,
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: "node22",
     format: "esm",
     minify: true,
     sourcemap: false,
