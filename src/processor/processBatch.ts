@@ -331,7 +331,7 @@ const configFailure = (records: ReadonlyArray<SourceRecord>, error: InvalidConfi
  * Requires `Store` and `Metrics`; uses `Cache` when provided and `pipeline.cache` is on.
  *
  * @example
- * const result = yield* processBatch(pageViews, jsonDecoder(PageView), records, { shardId: "shardId-000" })
+ * const result = yield* processBatch(pageViews, schemaDecoder(PageView), records, { shardId: "shardId-000" })
  * result.outcomes.filter((o) => o._tag === "Failed")
  */
 export const processBatch = <E, V>(
@@ -383,7 +383,7 @@ export const processBatch = <E, V>(
  * Processes one record (one or many keys): `processBatch` of a single record.
  *
  * @example
- * const outcome = yield* processRecord(pageViews, jsonDecoder(PageView), record)
+ * const outcome = yield* processRecord(pageViews, schemaDecoder(PageView), record)
  */
 export const processRecord = <E, V>(
   pipeline: Pipeline<E, V>,

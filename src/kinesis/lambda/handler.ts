@@ -34,7 +34,7 @@ const remainingMs = (context: LambdaContext | undefined): number =>
  * Like `kinesisHandler`, returning the configuration error instead of throwing it.
  *
  * @example
- * const handler = Either.getOrThrow(makeKinesisHandler(pageViews, jsonDecoder(PageView)))
+ * const handler = Either.getOrThrow(makeKinesisHandler(pageViews, schemaDecoder(PageView)))
  */
 export const makeKinesisHandler = <E, V>(
   pipeline: Pipeline<E, V>,
@@ -153,13 +153,13 @@ const build = <E, V>(
  * Throws `InvalidConfig` at construction for invalid options.
  *
  * @example
- * import { count, pipeline, jsonDecoder } from "murmur-ts"
+ * import { count, pipeline, schemaDecoder } from "murmur-ts"
  * import { kinesisHandler } from "murmur-ts/lambda"
  * import { Schema } from "effect"
  *
  * const PageView = Schema.Struct({ page: Schema.String })
  * const pageViews = pipeline({ name: "page-views", key: (e: typeof PageView.Type) => e.page, monoid: count, store: "aggregates" })
- * export const handler = kinesisHandler(pageViews, jsonDecoder(PageView))
+ * export const handler = kinesisHandler(pageViews, schemaDecoder(PageView))
  */
 export const kinesisHandler = <E, V>(
   pipeline: Pipeline<E, V>,
