@@ -46,7 +46,7 @@ interface Ended {
  * @example
  * const live = Layer.mergeAll(DynamoLeases.layer("murmur-checkpoints"), KinesisApi.layer.pipe(Layer.provide(KinesisClient.layer())), layerNoop)
  *   .pipe(Layer.provideMerge(DynamoState.layer({ region: "eu-west-1", checkpointsTable: "murmur-checkpoints" })))
- * runWorker(pageViews, jsonDecoder(PageView), { app: "page-views", stream: "clicks", startingPosition: "TRIM_HORIZON" })
+ * runWorker(pageViews, schemaDecoder(PageView), { app: "page-views", stream: "clicks", startingPosition: "TRIM_HORIZON" })
  *   .pipe(Effect.provide(live), NodeRuntime.runMain)
  */
 export const runWorker = <E, V>(pipeline: Pipeline<E, V>, decoder: Decoder<E>, input: WorkerConfig) =>
@@ -81,7 +81,8 @@ export const runWorker = <E, V>(pipeline: Pipeline<E, V>, decoder: Decoder<E>, i
       Effect.gen(function*() {
         const entry = forget(shardId, counter)
         if (entry === undefined) return
-        yield* Fiber.interrupt(entry.fiber)
+        // Stops reading now; the batch in flight ends (atomically) on its own, without holding up the cycle.
+        yield* Fiber.interruptFork(entry.fiber)
         yield* metrics.increment(metric("leases_lost"))
         yield* emit({ _tag: "LeaseLost", workerId: me, shardId, holder })
       })
