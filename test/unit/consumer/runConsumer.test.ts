@@ -9,6 +9,7 @@ import { MemoryState } from "../../../src/state/memory/index.js"
 import { Store } from "../../../src/state/Store.js"
 import { driveClock } from "./clock.js"
 import { type FakeKinesis, makeFakeKinesis } from "./fakeKinesis.js"
+import { expectParentsFirst, seedSplitThenMerge } from "./reshard.js"
 
 const Click = Schema.Struct({ page: Schema.String })
 const clicksDefinition = { name: "clicks", store: "aggregates", key: (e: { page: string }) => e.page, monoid: count }
@@ -131,28 +132,14 @@ describe("runConsumer (scripted Kinesis, memory state)", () => {
       const world = makeWorld()
       const { kinesis } = world
       // 0 splits into 1 and 2; 1 and 2 merge into 3. Shard 4 is an unrelated open shard.
-      kinesis.addShard(shard(0))
-      kinesis.put(shard(0), pages(100))
-      kinesis.close(shard(0))
-      kinesis.addShard(shard(1), [shard(0)])
-      kinesis.addShard(shard(2), [shard(0)])
-      kinesis.put(shard(1), pages(60))
-      kinesis.put(shard(2), pages(70))
-      kinesis.close(shard(1))
-      kinesis.close(shard(2))
-      kinesis.addShard(shard(3), [shard(1), shard(2)])
-      kinesis.put(shard(3), pages(50))
+      seedSplitThenMerge(kinesis, pages)
       kinesis.addShard(shard(4))
       kinesis.put(shard(4), pages(20))
       const events: Array<string> = []
       const record = (event: ShardEvent) => Effect.sync(() => void events.push(`${event._tag}:${event.shardId}`))
       yield* runUntil(world, () => world.total() === 300, { onShardEvent: record })
       expect(world.total()).toBe(300)
-      const at = (event: string) => events.indexOf(event)
-      for (const [parent, child] of [[0, 1], [0, 2], [1, 3], [2, 3]] as const) {
-        expect(at(`ShardFinished:${shard(parent)}`)).toBeGreaterThanOrEqual(0)
-        expect(at(`ShardStarted:${shard(child)}`)).toBeGreaterThan(at(`ShardFinished:${shard(parent)}`))
-      }
+      expectParentsFirst(events)
       for (const i of [0, 1, 2]) expect(world.checkpoint(shard(i))?.finished).toBe(true)
       expect(world.checkpoint(shard(3))?.finished).toBe(false)
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import type { ShardEvent } from "../../../src/kinesis/consumer/index.js"
+import { expectParentsFirst, seedSplitThenMerge } from "../consumer/reshard.js"
 import {
   advanceUntil,
   leaseDurationMs,
@@ -153,28 +154,13 @@ describe("runWorker (memory leases, scripted Kinesis, TestClock)", () => {
   it.effect("children are leased only after their parents are finished (split, then merge)", () =>
     Effect.gen(function*() {
       const world = makeWorld()
-      const { kinesis } = world
-      kinesis.addShard(shard(0))
-      kinesis.put(shard(0), pages(100))
-      kinesis.close(shard(0))
-      kinesis.addShard(shard(1), [shard(0)])
-      kinesis.addShard(shard(2), [shard(0)])
-      kinesis.put(shard(1), pages(60))
-      kinesis.put(shard(2), pages(70))
-      kinesis.close(shard(1))
-      kinesis.close(shard(2))
-      kinesis.addShard(shard(3), [shard(1), shard(2)])
-      kinesis.put(shard(3), pages(50))
+      seedSplitThenMerge(world.kinesis, pages)
       const events: Array<string> = []
       const onShardEvent = (event: ShardEvent) => Effect.sync(() => void events.push(`${event._tag}:${event.shardId}`))
       const a = yield* world.start("a", { onShardEvent })
       const b = yield* world.start("b", { onShardEvent })
       yield* advanceUntil(() => world.total() === 280)
-      const at = (event: string) => events.indexOf(event)
-      for (const [parent, child] of [[0, 1], [0, 2], [1, 3], [2, 3]] as const) {
-        expect(at(`ShardFinished:${shard(parent)}`)).toBeGreaterThanOrEqual(0)
-        expect(at(`ShardStarted:${shard(child)}`)).toBeGreaterThan(at(`ShardFinished:${shard(parent)}`))
-      }
+      expectParentsFirst(events)
       const takes = world.events.filter((e) => e._tag === "LeaseTaken")
       const finishedReleases = world.events.filter((e) => e._tag === "LeaseReleased" && e.reason === "finished")
       for (const [parent, child] of [[0, 1], [1, 3], [2, 3]] as const) {
