@@ -21,9 +21,12 @@ type Plan =
 /**
  * Where a shard without a sequence checkpoint starts. A child of a shard this group read to the
  * end continues that history from its first record (as KCL does), or from the timestamp when one
- * is configured; any other shard starts at the configured position.
+ * is configured; any other shard starts at the configured position (leased workers too).
+ *
+ * @example
+ * firstPosition(config, { shardId: "shardId-000000000002", parents: ["shardId-000000000000"], closed: false }, true) // trimHorizon
  */
-const firstPosition = (config: ResolvedConsumerConfig, shard: ShardInfo, parentRead: boolean): ShardPosition => {
+export const firstPosition = (config: ResolvedConsumerConfig, shard: ShardInfo, parentRead: boolean): ShardPosition => {
   if (!parentRead) return configuredPosition(config.startingPosition, shard.shardId)
   const position = config.startingPosition
   return typeof position === "object" && "atTimestamp" in position
