@@ -11,7 +11,7 @@ import { type DecimalValue, sum } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
 import { jsonDecoder } from "../../../src/processor/decoders.js"
 import { processBatch } from "../../../src/processor/processBatch.js"
-import type { SourceRecord } from "../../../src/processor/types.js"
+import type { Decoder, SourceRecord } from "../../../src/processor/types.js"
 import { DynamoState } from "../../../src/state/dynamodb/index.js"
 import { MemoryState } from "../../../src/state/memory/index.js"
 import { Store } from "../../../src/state/Store.js"
@@ -70,7 +70,7 @@ const run = async (entity: string, values: ReadonlyArray<DecimalValue>, cuts: Re
       eventTimeMs: 0,
       data: encoder.encode(JSON.stringify({ k: entity, v: values[i] }))
     }))
-    const result = await Effect.runPromise(processBatch(amounts, jsonDecoder(), records).pipe(Effect.provide(Layer.merge(layer, layerNoop))))
+    const result = await Effect.runPromise(processBatch(amounts, jsonDecoder() as Decoder<Amount>, records).pipe(Effect.provide(Layer.merge(layer, layerNoop))))
     expect(result.outcomes.every((o) => o._tag === "Succeeded")).toBe(true)
   }
   const value = await Effect.runPromise(Effect.flatMap(Store, (store) => store.get(table, sum, { entity, bucket: 0 })).pipe(Effect.provide(layer)))

@@ -19,7 +19,7 @@ const complete: PipelineDefinition<View, DecimalValue> = {
   store: "aggregates"
 }
 
-const missing = (definition: PipelineDefinition<View, number>): InvalidPipeline["missing"] => {
+const missing = (definition: PipelineDefinition<View, DecimalValue>): InvalidPipeline["missing"] => {
   const result = definePipeline(definition)
   if (Either.isRight(result)) throw new Error("expected a validation error")
   expect(result.left._tag).toBe("InvalidPipeline")

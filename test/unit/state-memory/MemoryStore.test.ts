@@ -156,7 +156,7 @@ describe("MemoryStore atomicity", () => {
       const { control, service } = MemoryStore.make()
       let fail = false
       const flaky = {
-        ...sum,
+        ...count,
         combine: (left: number, right: number) => {
           if (fail) throw new Error("boom")
           return left + right
