@@ -16,6 +16,11 @@ export interface MapLimits {
   readonly maxKeyBytes?: number
 }
 
+/** The `mapOf` monoid: its `inner` monoid is there for readers (a query renders each value with it). */
+export interface MapOfMonoid<V> extends Monoid<ReadonlyMap<string, V>> {
+  readonly inner: Monoid<V>
+}
+
 /**
  * Merges maps key by key: keys of either side are kept, and a key on both sides holds
  * `inner.combine(left, right)`. Lawful (and commutative, and coalescable) whenever `inner` is.
@@ -24,7 +29,7 @@ export interface MapLimits {
  * const perCountry = mapOf(sum)
  * perCountry.combine(new Map([["fr", 1]]), new Map([["fr", 2], ["de", 1]])) // Map { fr → 3, de → 1 }
  */
-export const mapOf = <V>(inner: Monoid<V>, limits: MapLimits = {}): Monoid<ReadonlyMap<string, V>> => {
+export const mapOf = <V>(inner: Monoid<V>, limits: MapLimits = {}): MapOfMonoid<V> => {
   const maxKeys = limits.maxKeys ?? 1000
   const maxKeyBytes = limits.maxKeyBytes ?? 256
   const name = `mapOf(${inner.name})`
@@ -32,6 +37,7 @@ export const mapOf = <V>(inner: Monoid<V>, limits: MapLimits = {}): Monoid<Reado
   return {
     kind: "map",
     name,
+    inner,
     empty: new Map(),
     combine: (left, right) => {
       if (right.size === 0) return left

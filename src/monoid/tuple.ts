@@ -10,6 +10,11 @@ import { MalformedValue } from "./MalformedValue.js"
 /** One monoid per component of `Vs`. */
 export type MonoidsOf<Vs extends ReadonlyArray<unknown>> = { readonly [I in keyof Vs]: Monoid<Vs[I]> }
 
+/** The `tuple` monoid: its component monoids are there for readers (a query renders each component with its own). */
+export interface TupleMonoid<Vs extends ReadonlyArray<unknown>> extends Monoid<Vs> {
+  readonly parts: MonoidsOf<Vs>
+}
+
 /**
  * Combines tuples component by component. Lawful (commutative, coalescable) whenever every
  * component is.
@@ -18,7 +23,7 @@ export type MonoidsOf<Vs extends ReadonlyArray<unknown>> = { readonly [I in keyo
  * const countAndMax = tuple(count, max)
  * countAndMax.combine([1, 5], [1, 9]) // [2, 9]
  */
-export const tuple = <const Vs extends ReadonlyArray<unknown>>(...monoids: MonoidsOf<Vs>): Monoid<Vs> => {
+export const tuple = <const Vs extends ReadonlyArray<unknown>>(...monoids: MonoidsOf<Vs>): TupleMonoid<Vs> => {
   // Component-wise work is written once over `Monoid<unknown>`: each component is its own monoid's value.
   const parts = monoids as unknown as ReadonlyArray<Monoid<unknown>>
   const name = `tuple(${parts.map((m) => m.name).join(", ")})`
@@ -27,6 +32,7 @@ export const tuple = <const Vs extends ReadonlyArray<unknown>>(...monoids: Monoi
   return {
     kind: "tuple",
     name,
+    parts: monoids,
     empty: zip((m) => m.empty),
     combine: (left, right) => zip((m, i) => m.combine(left[i], right[i])),
     commutative: parts.every((m) => m.commutative),
