@@ -2,6 +2,7 @@ import { HttpApi, HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platfor
 import { Schema } from "effect"
 import {
   BadQuery,
+  ContainsResponse,
   InstantParam,
   Keys,
   Key,
@@ -59,6 +60,11 @@ const series = HttpApiEndpoint.get("series")`/pipelines/${PipelineName}/series`
   .addSuccess(SeriesResponse)
   .annotate(OpenApi.Summary, "One key's value in each bucket of the last duration, or of start to end")
 
+const contains = HttpApiEndpoint.get("contains")`/pipelines/${PipelineName}/contains`
+  .setUrlParams(Schema.Struct({ key: Key, element: Schema.String, last: Schema.optional(LastDuration) }))
+  .addSuccess(ContainsResponse)
+  .annotate(OpenApi.Summary, "Whether a bloom pipeline's key may contain an element (all-time, or over the last duration)")
+
 const live = HttpApiEndpoint.get("live", "/live")
   .addSuccess(LiveResponse)
   .annotate(OpenApi.Summary, "Driver progress per shard (records, records/s, lag) and per-pipeline counters")
@@ -77,6 +83,7 @@ export class AggregatesGroup extends HttpApiGroup.make("aggregates")
   .add(range)
   .add(top)
   .add(series)
+  .add(contains)
   .addError(PipelineNotFound)
   .addError(BadQuery)
   .addError(StoreUnavailable)

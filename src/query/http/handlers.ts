@@ -3,7 +3,9 @@ import { Clock, Effect, Layer } from "effect"
 import { InvalidConfig, type InvalidKey, InvalidRange, type NotWindowed, type RangeTooLarge, type StoreError, type WindowRequired } from "../../errors.js"
 import type { Store } from "../../state/Store.js"
 import { bucketStart, type BucketRange } from "../../window/Window.js"
+import { contains, type NotBloom } from "../contains.js"
 import * as Query from "../Query.js"
+import { renderAt } from "../render.js"
 import { topN } from "../topN.js"
 import { type LiveSources, makeLiveReader } from "./live.js"
 import { QueryApi } from "./QueryApi.js"
@@ -18,15 +20,17 @@ export interface QueryApiOptions {
   /** The pipelines readable by name. Names must be unique. */
   readonly pipelines: ReadonlyArray<AnyQueryTarget>
   /**
-   * Turns a value into JSON-ready data. Default: the value as is, which suits every built-in
-   * monoid; give one for custom monoids whose values JSON cannot hold (a `Map`, a `bigint`).
+   * Turns a value into JSON-ready data. Default: `renderAt` as of the clock's now, an answer per
+   * monoid (`{ estimate }` for hll, `[{ item, count }]` for topK, a decayed sum's value now, ...)
+   * and a custom monoid's value as is; give one for custom monoids whose values JSON cannot hold
+   * (a `Map`, a `bigint`), and call `renderAt` from it for the others.
    */
   readonly toJson?: ((pipeline: AnyQueryTarget, value: unknown) => unknown) | undefined
   /** Driver progress, metrics and the keys to rank, for `/live`, `/top`, `/metrics` and the dashboard. */
   readonly live?: LiveSources | undefined
 }
 
-type QueryFailure = WindowRequired | NotWindowed | InvalidRange | RangeTooLarge | InvalidKey | StoreError
+type QueryFailure = WindowRequired | NotWindowed | InvalidRange | RangeTooLarge | InvalidKey | NotBloom | StoreError
 
 const storeMessage = (transient: boolean) =>
   transient
@@ -59,9 +63,13 @@ const registryOf = (pipelines: ReadonlyArray<AnyQueryTarget>) => {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-/** How `/top` orders values: numbers as they are, sets by size, anything else last. */
-const rankOf = (value: unknown): number | null =>
-  typeof value === "number" ? value : Array.isArray(value) ? value.length : null
+/** How `/top` orders answers: numbers as they are, sets by size, estimates (hll, bloom) by theirs, anything else last. */
+const rankOf = (answer: unknown): number | null => {
+  if (typeof answer === "number") return answer
+  if (Array.isArray(answer)) return answer.length
+  const estimate = (answer as { readonly estimate?: unknown } | null)?.estimate
+  return typeof estimate === "number" ? estimate : null
+}
 
 const spanOf = (pipeline: AnyQueryTarget, buckets: BucketRange) => ({
   // Only windowed pipelines have buckets: the span helpers fail with NotWindowed otherwise.
@@ -70,8 +78,9 @@ const spanOf = (pipeline: AnyQueryTarget, buckets: BucketRange) => ({
 })
 
 const layer = (options: QueryApiOptions): Layer.Layer<HttpApi.Api, InvalidConfig, Store> =>
-  Layer.unwrapEffect(Effect.map(registryOf(options.pipelines), (byName) => {
-    const render = options.toJson ?? ((_pipeline: AnyQueryTarget, value: unknown) => value)
+  Layer.unwrapEffect(Effect.zipWith(registryOf(options.pipelines), Effect.clock, (byName, clock) => {
+    const render = options.toJson ??
+      ((pipeline: AnyQueryTarget, value: unknown) => renderAt(pipeline.monoid, value, clock.unsafeCurrentTimeMillis()))
     const live = makeLiveReader(options.pipelines.map((pipeline) => pipeline.name), options.live ?? {})
     const find = (name: string) => {
       const pipeline = byName.get(name)
@@ -140,7 +149,7 @@ const layer = (options: QueryApiOptions): Layer.Layer<HttpApi.Api, InvalidConfig
                 ? yield* Query.values(pipeline, keys)
                 : yield* Query.windowMany(pipeline, keys, last, now)
               const byKey = new Map(results.map((result) => [result.entity, result.value]))
-              const ranked = topN(results.map(({ entity, value }) => ({ entity, value: rankOf(value) })), urlParams.n ?? 10)
+              const ranked = topN(results.map(({ entity, value }) => ({ entity, value: rankOf(render(pipeline, value)) })), urlParams.n ?? 10)
               return {
                 pipeline: pipeline.name,
                 from: buckets === undefined ? null : spanOf(pipeline, buckets).from,
@@ -166,6 +175,16 @@ const layer = (options: QueryApiOptions): Layer.Layer<HttpApi.Api, InvalidConfig
                 ...spanOf(pipeline, buckets),
                 buckets: points.map((point) => ({ start: iso(point.startMs), value: render(pipeline, point.value) }))
               }
+            }).pipe(Effect.catchAll(toHttpError))))
+        .handle("contains", ({ path, urlParams }) =>
+          Effect.flatMap(find(path.name), (pipeline) =>
+            Effect.gen(function*() {
+              const { element, key, last } = urlParams
+              const now = yield* Clock.currentTimeMillis
+              const buckets = last === undefined ? undefined : yield* Query.windowBuckets(pipeline, last, now)
+              const found = yield* contains(pipeline, key, element, { last, now })
+              const span = buckets === undefined ? { from: null, to: null } : spanOf(pipeline, buckets)
+              return { pipeline: pipeline.name, key, element, contains: found, ...span }
             }).pipe(Effect.catchAll(toHttpError)))))
 
     return HttpApiBuilder.api(QueryApi).pipe(Layer.provide([pipelines, aggregates, liveGroup]))

@@ -1,6 +1,6 @@
 /** Request and response schemas of the query HTTP API (they also drive its OpenAPI document). */
 import { HttpApiSchema } from "@effect/platform"
-import { Duration, Option, ParseResult, Schema } from "effect"
+import { Duration, JSONSchema, Option, ParseResult, Schema } from "effect"
 import { durationSyntax, formatDuration, parseDuration } from "../../window/duration.js"
 
 /** The `:name` path segment: a pipeline's name. */
@@ -64,13 +64,53 @@ export const InstantParam = Schema.transformOrFail(Schema.String, Schema.DateFro
   examples: [new Date(Date.UTC(2025, 2, 1, 10))]
 })
 
+/** An `hll` answer: the estimated number of distinct elements. */
+export const HllAnswerJson = Schema.Struct({ estimate: Schema.Number }).annotations({ title: "hll" })
+
+/** A `topK` answer: the items with their (under-)counts, most frequent first. */
+export const TopKAnswerJson = Schema.Array(Schema.Struct({ item: Schema.String, count: Schema.Number })).annotations({
+  title: "topK"
+})
+
+/** A `bloom` answer: its shape, the bits set and about how many elements were added (membership: `/contains`). */
+export const BloomAnswerJson = Schema.Struct({
+  bits: Schema.Number,
+  hashes: Schema.Number,
+  setBits: Schema.Number,
+  estimate: Schema.NullOr(Schema.Number)
+}).annotations({ title: "bloom" })
+
+// One JSON Schema per kind of answer, for the OpenAPI document. The runtime schema stays Unknown:
+// a union would strip fields of a custom monoid's JSON that happened to match a built-in shape.
+const answerKinds: ReadonlyArray<Schema.Schema.Any> = [
+  Schema.Number.annotations({ title: "sum, count, min, max; decayedSum: its value now" }),
+  Schema.String.annotations({ title: "sum: decimal text, when a double cannot hold it" }),
+  Schema.Null.annotations({ title: "min, max, first, last: unset" }),
+  Schema.Array(Schema.String).annotations({ title: "set: sorted members" }),
+  Schema.Struct({ at: Schema.Number, value: Schema.Unknown }).annotations({ title: "first, last" }),
+  HllAnswerJson,
+  TopKAnswerJson,
+  BloomAnswerJson,
+  Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({ title: "mapOf: each key's answer" }),
+  Schema.Array(Schema.Unknown).annotations({ title: "tuple: each component's answer" })
+]
+
+const inlineJsonSchema = (schema: Schema.Schema.Any): object => {
+  const { $schema: _, ...rest } = JSONSchema.make(schema)
+  return rest
+}
+
 /**
- * An aggregate as JSON: a number (sum, count, min, max), `null` when unset (min, max, first, last),
- * an array of strings (set), `{ at, value }` (first, last), or a custom monoid's JSON.
+ * An aggregate as JSON, by monoid: a number (sum, count, min, max, a decayed sum's value now),
+ * decimal text (a sum past a double), `null` (unset), sorted strings (set), `{ at, value }`
+ * (first, last), `{ estimate }` (hll), `[{ item, count }]` (topK), `{ bits, hashes, setBits,
+ * estimate }` (bloom), an object of answers (mapOf), an array of answers (tuple), or a custom
+ * monoid's JSON.
  */
 export const AggregateJson = Schema.Unknown.annotations({
   identifier: "Aggregate",
-  description: "number | null | string[] | { at, value } | a custom monoid's JSON"
+  description: "The aggregate's answer, by the pipeline's monoid (see /pipelines for each one's monoid)",
+  jsonSchema: { anyOf: [...answerKinds.map(inlineJsonSchema), { title: "custom: the monoid's JSON" }] }
 })
 
 /** One key's aggregate. */
@@ -89,6 +129,16 @@ export const SpanResponse = Schema.Struct({
   to: Schema.String.annotations({ description: "End of the last bucket read (ISO-8601, exclusive)" }),
   buckets: Schema.Number.annotations({ description: "Buckets read per key" }),
   values: Schema.Array(KeyValue)
+})
+
+/** Response of `/contains`: whether the key's Bloom filter may hold the element (all-time, or over `last`). */
+export const ContainsResponse = Schema.Struct({
+  pipeline: Schema.String,
+  key: Schema.String,
+  element: Schema.String,
+  contains: Schema.Boolean.annotations({ description: "false is certain; true is wrong at about the filter's false-positive rate" }),
+  from: Schema.NullOr(Schema.String).annotations({ description: "Start of the span read; null for all-time" }),
+  to: Schema.NullOr(Schema.String).annotations({ description: "End of the span read (exclusive); null for all-time" })
 })
 
 /** One entry of `/pipelines`. */
@@ -166,7 +216,7 @@ export class PipelineNotFound extends Schema.TaggedError<PipelineNotFound>()(
 export class BadQuery extends Schema.TaggedError<BadQuery>()(
   "BadQuery",
   {
-    reason: Schema.Literal("WindowRequired", "NotWindowed", "InvalidRange", "RangeTooLarge", "InvalidKey"),
+    reason: Schema.Literal("WindowRequired", "NotWindowed", "InvalidRange", "RangeTooLarge", "InvalidKey", "NotBloom"),
     message: Schema.String
   },
   HttpApiSchema.annotations({ status: 400 })

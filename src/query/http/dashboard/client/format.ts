@@ -24,11 +24,17 @@ export const formatRetention = (ms: number | null): string => {
   return `${integer.format(ms)} ms`
 }
 
-/** An aggregate as text: numbers formatted, sets by size and members, `{ at, value }` by value. */
+/** An aggregate as text: numbers formatted, sets by size and members, top-K items with counts, estimates as ≈n, `{ at, value }` by value. */
 export const formatValue = (value: unknown): string => {
   if (typeof value === "number") return formatNumber(value)
   if (value === null || value === undefined) return "–"
-  if (Array.isArray(value)) return `${value.length} (${value.slice(0, 5).join(", ")}${value.length > 5 ? ", …" : ""})`
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 5).map((v: unknown) =>
+      typeof v === "object" && v !== null && "item" in v ? `${String(v.item)} ${formatNumber(Number((v as { count?: unknown }).count))}` : String(v)
+    )
+    return `${value.length} (${shown.join(", ")}${value.length > 5 ? ", …" : ""})`
+  }
+  if (typeof value === "object" && "estimate" in value) return `≈${formatNumber((value as { estimate: number | null }).estimate)}`
   if (typeof value === "object" && "value" in value) return JSON.stringify((value as { value: unknown }).value)
   return JSON.stringify(value)
 }

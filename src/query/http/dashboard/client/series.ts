@@ -5,8 +5,12 @@ import { bucketChart } from "./charts.js"
 import { byId, fill, h } from "./dom.js"
 import { formatBucket, formatNumber } from "./format.js"
 
-const numeric = (value: unknown): number | null =>
-  typeof value === "number" ? value : Array.isArray(value) ? value.length : null
+const numeric = (value: unknown): number | null => {
+  if (typeof value === "number") return value
+  if (Array.isArray(value)) return value.length
+  const estimate = (value as { readonly estimate?: unknown } | null)?.estimate // hll, bloom
+  return typeof estimate === "number" ? estimate : null
+}
 
 /** Wires the chart form; `pick` charts a key (the top-keys buttons), `refresh` redraws the current one. */
 export const seriesView = () => {
