@@ -15,7 +15,7 @@ import type { ShardBatch } from "./shardRecords.js"
 /** The options `commitBatch` reads. */
 export type CommitConfig = Pick<ResolvedConsumerConfig, "retry" | "onDecodeError" | "deadLetter" | "onDeadLetter">
 
-/** A record's error, as dead letters and shard events carry it. */
+/** A record's error, as dead letters and shard events carry it (the typed error itself). */
 type ErrorSummary = { readonly _tag: string; readonly message: string }
 
 /**
@@ -113,7 +113,7 @@ export const commitBatch = <E, V>(
           yield* logBatchFailures(pipeline.name, batch.shardId, pending, result.outcomes.slice(firstNotDone))
           return yield* Effect.fail(notDoneError(result.outcomes.find((o) => o._tag === "Failed")))
         }
-        const error: ErrorSummary = { _tag: outcome.error._tag, message: outcome.error.message }
+        const error: ErrorSummary = outcome.error
         if (config.deadLetter === "stop") {
           yield* logDeadLetter(pipeline.name, batch.shardId, record, outcome, "stop")
           const done = batch.records.length - rest.length
