@@ -8,6 +8,7 @@
  */
 export {
   DecodeError,
+  type DecodeReason,
   InvalidConfig,
   InvalidKey,
   InvalidPipeline,
@@ -17,8 +18,10 @@ export {
   RangeTooLarge,
   type RecordError,
   RetriesExhausted,
+  RowTooLarge,
   StaleCheckpoint,
   StoreError,
+  type StoreErrorReason,
   WindowRequired
 } from "./errors.js"
 export * from "./monoid/index.js"
