@@ -9,12 +9,11 @@ import type { Pipeline } from "../../pipeline/Pipeline.js"
 import { processBatch } from "../../processor/processBatch.js"
 import type { BatchOptions, Decoder } from "../../processor/types.js"
 import { guardBase64 } from "./base64Guard.js"
-import { defaultLayer } from "./defaultLayer.js"
 import { applyDeadLetters } from "./deadLetters.js"
 import { type ResolvedDeliveryOptions, resolveDeliveryOptions } from "./deliveryOptions.js"
 import { allFailed, responseForUnidentified, responseFromOutcomes } from "./failures.js"
 import { describeUnidentified, identifyRecords } from "./identify.js"
-import { type HandlerServices, type KinesisHandlerOptions, type ResolvedOptions, resolveOptions } from "./options.js"
+import { type HandlerServices, type KinesisHandlerWithLayerOptions, type ResolvedOptions, resolveOptions } from "./options.js"
 import { makeParallelGuard } from "./parallelGuard.js"
 import { commonShardId, toSourceRecord } from "./records.js"
 import { lazyRuntime } from "./runtime.js"
@@ -31,15 +30,15 @@ const remainingMs = (context: LambdaContext | undefined): number =>
   typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : Infinity
 
 /**
- * Like `kinesisHandler`, returning the configuration error instead of throwing it.
+ * Like `kinesisHandlerWithLayer`, returning the configuration error instead of throwing it.
  *
  * @example
- * const handler = Either.getOrThrow(makeKinesisHandler(pageViews, schemaDecoder(PageView)))
+ * const handler = Either.getOrThrow(makeKinesisHandlerWithLayer(pageViews, schemaDecoder(PageView), { layer }))
  */
-export const makeKinesisHandler = <E, V>(
+export const makeKinesisHandlerWithLayer = <E, V>(
   pipeline: Pipeline<E, V>,
   decoder: Decoder<E>,
-  options?: KinesisHandlerOptions
+  options: KinesisHandlerWithLayerOptions
 ): Either.Either<KinesisHandler, InvalidConfig> => {
   if (pipeline == null || typeof pipeline.keysOf !== "function") {
     return Either.left(new InvalidConfig({ field: "pipeline", message: "a Kinesis handler needs a built pipeline" }))
@@ -47,22 +46,46 @@ export const makeKinesisHandler = <E, V>(
   if (decoder == null || typeof decoder.decode !== "function") {
     return Either.left(new InvalidConfig({ field: "decoder", message: "a Kinesis handler needs a decoder" }))
   }
+  if (options?.layer == null || !Layer.isLayer(options.layer)) {
+    return Either.left(new InvalidConfig({ field: "layer", message: "layer must be an Effect Layer providing Store and Metrics" }))
+  }
+  const layer = options.layer
   return Either.zipWith(
     resolveOptions(options),
     resolveDeliveryOptions(options),
-    (resolved, delivery) => build(pipeline, decoder, resolved, delivery)
+    (resolved, delivery) => build(pipeline, decoder, layer, resolved, delivery)
   )
 }
+
+/**
+ * The Lambda handler on the services you give it (`layer`, required): the same handler as
+ * `kinesisHandler`, which adds a DynamoDB default. A bundle that imports only this one carries
+ * neither the DynamoDB layers nor `@aws-sdk/client-dynamodb`, so in-memory or custom-store
+ * handlers start faster. Throws `InvalidConfig` at construction for invalid options.
+ *
+ * @example
+ * import { Layer } from "effect"
+ * import { jsonDecoder, layerNoop, MemoryStore } from "murmur-ts"
+ * import { kinesisHandlerWithLayer } from "murmur-ts/lambda"
+ *
+ * export const handler = kinesisHandlerWithLayer(pageViews, jsonDecoder(), { layer: Layer.merge(MemoryStore.layer, layerNoop) })
+ */
+export const kinesisHandlerWithLayer = <E, V>(
+  pipeline: Pipeline<E, V>,
+  decoder: Decoder<E>,
+  options: KinesisHandlerWithLayerOptions
+): KinesisHandler => Either.getOrThrowWith(makeKinesisHandlerWithLayer(pipeline, decoder, options), (error) => error)
 
 const build = <E, V>(
   pipeline: Pipeline<E, V>,
   decoder: Decoder<E>,
+  layer: Layer.Layer<HandlerServices, unknown>,
   options: ResolvedOptions,
   delivery: ResolvedDeliveryOptions
 ): KinesisHandler => {
   const guarded = guardBase64(decoder)
   const guard = makeParallelGuard(pipeline, delivery.mappingCheck)
-  const runtime = lazyRuntime<HandlerServices>(() => Layer.merge(layerJsonLogger(), options.layer ?? defaultLayer()))
+  const runtime = lazyRuntime<HandlerServices>(() => Layer.merge(layerJsonLogger(), layer))
   const onDecodeError = options.onDecodeError
   const decodeErrorHook: BatchOptions["onDecodeError"] =
     onDecodeError === undefined
@@ -141,28 +164,3 @@ const build = <E, V>(
   }
   return Object.assign(handler, { dispose: runtime.dispose })
 }
-
-/**
- * Makes the function AWS Lambda calls for a Kinesis event-source mapping: it decodes each
- * record, runs the pipeline's batch through the processor, and answers with the sequence
- * numbers to retry (`ReportBatchItemFailures` must be enabled on the mapping). It never throws:
- * whatever cannot be processed is reported, including events it cannot read. The services are
- * built once per container. Use ParallelizationFactor 1 for the fenced strategy: at cold start
- * the handler reads its mapping's factor and, above 1, commits with claims (`delivery: "auto"`
- * with a claims table) or refuses every batch with an error log line (see `mappingCheck`).
- * Throws `InvalidConfig` at construction for invalid options.
- *
- * @example
- * import { count, pipeline, schemaDecoder } from "murmur-ts"
- * import { kinesisHandler } from "murmur-ts/lambda"
- * import { Schema } from "effect"
- *
- * const PageView = Schema.Struct({ page: Schema.String })
- * const pageViews = pipeline({ name: "page-views", key: (e: typeof PageView.Type) => e.page, monoid: count, store: "aggregates" })
- * export const handler = kinesisHandler(pageViews, schemaDecoder(PageView))
- */
-export const kinesisHandler = <E, V>(
-  pipeline: Pipeline<E, V>,
-  decoder: Decoder<E>,
-  options?: KinesisHandlerOptions
-): KinesisHandler => Either.getOrThrowWith(makeKinesisHandler(pipeline, decoder, options), (error) => error)

@@ -1,10 +1,12 @@
 /**
  * The AWS Lambda adapter for Kinesis event-source mappings: `kinesisHandler` turns a pipeline
- * and a decoder into the function Lambda calls.
+ * and a decoder into the function Lambda calls (on DynamoDB by default); `kinesisHandlerWithLayer`
+ * is the same handler on the services you pass, without the DynamoDB default in the bundle.
  */
-export { kinesisHandler, makeKinesisHandler, type KinesisHandler } from "./handler.js"
+export { kinesisHandler, makeKinesisHandler } from "./handler.js"
+export { type KinesisHandler, kinesisHandlerWithLayer, makeKinesisHandlerWithLayer } from "./handlerWithLayer.js"
 export type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord, LambdaContext } from "./events.js"
-export type { DecodeErrorCallback, HandlerServices, KinesisHandlerOptions } from "./options.js"
+export type { DecodeErrorCallback, HandlerServices, KinesisHandlerOptions, KinesisHandlerWithLayerOptions } from "./options.js"
 export { defaultLayer } from "./defaultLayer.js"
 export type { DeliveryOptions } from "./deliveryOptions.js"
 export type { MappingCheckMode } from "./mappingCheck.js"

@@ -54,6 +54,11 @@ export interface KinesisHandlerOptions extends DeliveryOptions {
   readonly clock?: Clock.Clock | undefined
 }
 
+/** Options of `kinesisHandlerWithLayer`: those of `kinesisHandler`, with `layer` required. */
+export interface KinesisHandlerWithLayerOptions extends KinesisHandlerOptions {
+  readonly layer: Layer.Layer<HandlerServices, unknown>
+}
+
 /** Options with defaults applied and values checked. */
 export interface ResolvedOptions {
   readonly layer: Layer.Layer<HandlerServices, unknown> | undefined
