@@ -28,6 +28,8 @@ export const formatRetention = (ms: number | null): string => {
 export const formatValue = (value: unknown): string => {
   if (typeof value === "number") return formatNumber(value)
   if (value === null || value === undefined) return "–"
+  // Exact decimal sums too long for a double are text: shown digit for digit.
+  if (typeof value === "string" && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value)) return value
   if (Array.isArray(value)) {
     const shown = value.slice(0, 5).map((v: unknown) =>
       typeof v === "object" && v !== null && "item" in v ? `${String(v.item)} ${formatNumber(Number((v as { count?: unknown }).count))}` : String(v)

@@ -7,6 +7,8 @@ import { formatBucket, formatNumber } from "./format.js"
 
 const numeric = (value: unknown): number | null => {
   if (typeof value === "number") return value
+  // Exact sums past a double's precision arrive as decimal text; a chart only needs the double.
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value)
   if (Array.isArray(value)) return value.length
   const estimate = (value as { readonly estimate?: unknown } | null)?.estimate // hll, bloom
   return typeof estimate === "number" ? estimate : null
