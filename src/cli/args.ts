@@ -36,6 +36,8 @@ export interface QueryCommand {
   readonly keys: ReadonlyArray<string>
   /** For a windowed pipeline: the span read, e.g. `1 hour`. Without it, the all-time value. */
   readonly last: Duration.Duration | undefined
+  /** For a bloom pipeline (`--contains`): whether each key may contain this element, instead of values. */
+  readonly contains?: string | undefined
 }
 
 /** `local [module]`: DynamoDB Local and kinesalite for `run`, `query` and `produce`, until Ctrl-C. */
@@ -101,8 +103,10 @@ export const commandUsage: Readonly<Record<CommandName, string>> = {
     --create-tables         Create the aggregate and checkpoint tables first`,
   produce: `  produce <module> [file]   Put JSON lines (one event per line, from the file or stdin) onto
                             the module's stream, partitioned by each event's first key`,
-  query: `  query <module> <key>...   Print the values of keys of a module's pipeline
-    --last DURATION         For a windowed pipeline: the last DURATION (1h, 30m, 7d, "2 hours")`
+  query: `  query <module> <key>...   Print the values of keys of a module's pipeline (sketches as answers:
+                            an hll's estimate, a top-K's items, a decayed sum's value now)
+    --last DURATION         For a windowed pipeline: the last DURATION (1h, 30m, 7d, "2 hours")
+    --contains ELEMENT      For a bloom pipeline: whether each key may contain ELEMENT`
 }
 
 const environment = `Environment of \`run\`, \`produce\` and \`query\` (\`murmur local\` prints it for its servers):
@@ -207,9 +211,13 @@ const parseRun = (args: ReadonlyArray<string>): Either.Either<Command, InvalidAr
 const parseQuery = (args: ReadonlyArray<string>): Either.Either<Command, InvalidArguments> => {
   const positional: Array<string> = []
   let last: Duration.Duration | undefined
+  let contains: string | undefined
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = splitFlag(args[i]!)
-    if (flag === "--last") {
+    if (flag === "--contains") {
+      contains = inline ?? args[++i]
+      if (contains === undefined) return invalid("--contains needs an element, e.g. --contains user-42")
+    } else if (flag === "--last") {
       const text = inline ?? args[++i]
       const duration = text === undefined ? Option.none() : parseDuration(text)
       if (Option.isNone(duration)) return invalid(`--last needs a duration above zero such as 1h or "90 minutes", not "${text ?? ""}"`)
@@ -222,7 +230,7 @@ const parseQuery = (args: ReadonlyArray<string>): Either.Either<Command, Invalid
   }
   const [module, ...keys] = positional
   if (module === undefined || keys.length === 0) return invalid("query: give a pipeline module and at least one key")
-  return Either.right({ _tag: "Query", module, keys, last })
+  return Either.right({ _tag: "Query", module, keys, last, ...(contains === undefined ? {} : { contains }) })
 }
 
 const parseLocal = (args: ReadonlyArray<string>): Either.Either<Command, InvalidArguments> => {

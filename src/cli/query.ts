@@ -1,9 +1,11 @@
 /**
- * `murmur query <module> <key>... [--last 1h]`: reads aggregates of a module's pipeline from
- * DynamoDB (region and endpoint from the environment, as `run`) and prints one JSON line per key.
+ * `murmur query <module> <key>... [--last 1h] [--contains element]`: reads aggregates of a module's
+ * pipeline from DynamoDB (region and endpoint from the environment, as `run`) and prints one JSON
+ * line per key, each value as its answer (`Query.renderAt`: an hll's `{ estimate }`, a top-K's
+ * `[{ item, count }]`, a decayed sum's value now), or a bloom pipeline's membership.
  */
-import { Console, Effect, Layer } from "effect"
-import { InvalidConfig, type WindowRequired } from "../errors.js"
+import { Clock, Console, Effect, Layer } from "effect"
+import { InvalidConfig } from "../errors.js"
 import { layerNoop } from "../metrics/noop.js"
 import * as Query from "../query/index.js"
 import { DynamoState } from "../state/dynamodb/DynamoState.js"
@@ -14,7 +16,8 @@ import { runEnvironment } from "./runConfig.js"
 
 /**
  * Prints `{"key": ..., "value": ...}` per key: the all-time value, or the value over `--last` for
- * a windowed pipeline (`WindowRequired` / `NotWindowed` say which one the pipeline needs).
+ * a windowed pipeline (`WindowRequired` / `NotWindowed` say which one the pipeline needs), as
+ * the HTTP API answers it; with `--contains`, `{"key": ..., "element": ..., "contains": ...}`.
  *
  * @example
  * NodeRuntime.runMain(queryKeys({ _tag: "Query", module: "./pipeline.ts", keys: ["/pricing"], last: Duration.hours(1) }))
@@ -23,9 +26,17 @@ export const queryKeys = (command: QueryCommand) =>
   Effect.gen(function*() {
     const env = yield* Effect.mapError(runEnvironment, (cause) => new InvalidConfig({ field: "environment", message: cause.message }))
     const { pipeline } = yield* loadPipelineModule(command.module)
-    const values: Effect.Effect<ReadonlyArray<Query.EntityValue<unknown>>, Query.WindowQueryError | WindowRequired, Store> = command.last === undefined
+    const values: Effect.Effect<ReadonlyArray<Query.EntityValue<unknown>>, Query.ContainsError, Store> = command.last === undefined
       ? Query.values(pipeline, command.keys)
       : Query.windowMany(pipeline, command.keys, command.last)
+    const answers = Effect.flatMap(values, (found) =>
+      Effect.map(Clock.currentTimeMillis, (now) =>
+        found.map(({ entity, value }) => JSON.stringify({ key: entity, value: Query.renderAt(pipeline.monoid, value, now) }))))
+    const element = command.contains
+    const lines = element === undefined
+      ? answers
+      : Effect.forEach(command.keys, (key) =>
+        Effect.map(Query.contains(pipeline, key, element, { last: command.last }), (contains) => JSON.stringify({ key, element, contains })))
     const store = Layer.merge(
       DynamoState.layer({
         ...(env.region === undefined ? {} : { region: env.region }),
@@ -33,7 +44,5 @@ export const queryKeys = (command: QueryCommand) =>
       }),
       layerNoop
     )
-    for (const { entity, value } of yield* Effect.provide(values, store)) {
-      yield* Console.log(JSON.stringify({ key: entity, value }))
-    }
+    for (const line of yield* Effect.provide(lines, store)) yield* Console.log(line)
   })
