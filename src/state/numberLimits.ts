@@ -3,15 +3,26 @@
  * from 1e-130 up to (not including) 1e126. The planner rejects values outside this before any
  * commit, and the memory store refuses rows DynamoDB would refuse, so both backends agree.
  */
-import { Decimal } from "decimal.js"
 
 /** Significant digits DynamoDB keeps. */
 export const maxNumberDigits = 38
 
 const decimalText = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i
-const Exact = Decimal.clone({ precision: 1000 })
-const smallest = new Exact("1e-130")
-const tooLarge = new Exact("1e126")
+
+/**
+ * The significant digits of well-formed decimal text and the power of ten of its first one
+ * (`"0.0250"` → 2 digits, exponent -2), or `undefined` for zero. Read from the text rather than
+ * through decimal.js, so that handlers whose monoids never make decimals do not load it.
+ */
+const digitsOf = (text: string): { readonly digits: number; readonly exponent: number } | undefined => {
+  const [mantissa = "", power] = text.replace(/^[+-]/, "").toLowerCase().split("e")
+  const [whole = "", fraction = ""] = mantissa.split(".")
+  const all = whole + fraction
+  const first = all.search(/[1-9]/)
+  if (first < 0) return undefined
+  const significant = all.slice(first).replace(/0+$/, "")
+  return { digits: significant.length, exponent: whole.length - first - 1 + Number(power ?? 0) }
+}
 
 /**
  * Why DynamoDB could not store this number (or decimal text), or `undefined` when it can.
@@ -32,12 +43,11 @@ export const numberProblem = (value: number | string): string | undefined => {
       : `${value} is above DynamoDB's largest magnitude (under 1e126)`
   }
   if (!decimalText.test(value)) return `"${clip(value)}" is not a decimal number`
-  const exact = new Exact(value)
-  if (exact.isZero()) return undefined
-  if (exact.sd() > maxNumberDigits) return `"${clip(value)}" has more than ${maxNumberDigits} significant digits`
-  const magnitude = exact.abs()
-  if (magnitude.lt(smallest)) return `"${clip(value)}" is below DynamoDB's smallest magnitude (1e-130)`
-  if (magnitude.gte(tooLarge)) return `"${clip(value)}" is above DynamoDB's largest magnitude (under 1e126)`
+  const parts = digitsOf(value)
+  if (parts === undefined) return undefined
+  if (parts.digits > maxNumberDigits) return `"${clip(value)}" has more than ${maxNumberDigits} significant digits`
+  if (parts.exponent < -130) return `"${clip(value)}" is below DynamoDB's smallest magnitude (1e-130)`
+  if (parts.exponent >= 126) return `"${clip(value)}" is above DynamoDB's largest magnitude (under 1e126)`
   return undefined
 }
 

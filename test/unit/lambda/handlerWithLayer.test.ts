@@ -47,7 +47,7 @@ describe("kinesisHandlerWithLayer", () => {
 
   // What the split is for: a user's bundle of the in-memory handler imports neither the DynamoDB
   // layers nor their SDK (the SDK's load was three quarters of a cold start, see bench/results.md).
-  it("keeps DynamoDB out of a bundle that uses only it", async () => {
+  it("keeps DynamoDB and decimal.js out of a bundle that uses only it", async () => {
     const src = fileURLToPath(new URL("../../../src/", import.meta.url))
     const result = await build({
       stdin: {
@@ -72,5 +72,7 @@ describe("kinesisHandlerWithLayer", () => {
     const bundled = Object.keys(output.inputs)
     expect(bundled.filter((path) => path.includes("state/dynamodb/"))).toEqual([])
     expect(output.imports.map((entry) => entry.path)).not.toContain("@aws-sdk/client-dynamodb")
+    // A count pipeline makes no decimals: the exact sum (decimalSum.ts) and decimal.js stay out.
+    expect(bundled.filter((path) => path.includes("decimal"))).toEqual([])
   })
 })
