@@ -7,13 +7,14 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, HashMap, Layer, Logger, Schema } from "effect"
-import { type ConsumerConfig, runConsumer, type ShardEvent } from "../../../src/kinesis/consumer/index.js"
+import { type ConsumerConfig, runConsumer, runWorker, type ShardEvent } from "../../../src/kinesis/consumer/index.js"
 import type { DeadLetter } from "../../../src/kinesis/deadLetter.js"
 import { makeMemoryMetrics, Metrics } from "../../../src/metrics/index.js"
 import { custom } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
 import { schemaDecoder } from "../../../src/processor/index.js"
-import { MemoryState } from "../../../src/state/memory/index.js"
+import { type LeaseRow, Leases } from "../../../src/state/Leases.js"
+import { MemoryLeases, MemoryState } from "../../../src/state/memory/index.js"
 import { driveClock } from "./clock.js"
 import { makeFakeKinesis } from "./fakeKinesis.js"
 
@@ -173,6 +174,33 @@ describe("the consumer's dead-letter policy", () => {
       yield* runUntil(world, () => world.checkpoint(shard(1))?.sequence !== undefined)
       expect(world.totals()).toEqual({ ...goodTotals, child: 1 })
       expect(world.checkpoint(shard(0))?.finished).toBe(true)
+    }))
+
+  it.effect("a leased worker under \"stop\" keeps the lease of the stopped shard, so no other worker reads past the record", () =>
+    Effect.gen(function*() {
+      const world = makeWorld()
+      world.kinesis.addShard(shard(0))
+      const sequences = world.kinesis.put(shard(0), events)
+      const leases = MemoryLeases.make()
+      let stopped = 0
+      let steps = 0
+      let row: LeaseRow | undefined
+      yield* driveClock(
+        runWorker(scores, decoder, {
+          ...baseConfig,
+          workerId: "w1",
+          leaseDurationMs: 3_000,
+          leaseRenewMs: 1_000,
+          deadLetter: "stop",
+          onShardEvent: (event) => Effect.sync(() => void (event._tag === "ShardStopped" && stopped++))
+        }).pipe(Effect.provide(Layer.merge(world.layer, Layer.succeed(Leases, leases.service)))),
+        // Ten lease durations after the stop, the lease row as it stands (shutdown releases it).
+        { until: () => stopped > 0 && ++steps > 600 && (row = leases.rows("views", "scores").get(shard(0))) !== undefined }
+      )
+      expect(row).toMatchObject({ owner: "w1", sequence: sequences[0], finished: false })
+      // Never released and taken again (which would read up to the record and stop once more).
+      expect(stopped).toBe(1)
+      expect(world.totals()).toEqual({ a: 1 })
     }))
 
   it.effect("a transient failure is no dead letter: it keeps its backoff until it commits", () =>
