@@ -29,17 +29,17 @@ const sources = {
   "murmur jsonDecoder()": `
 import { Layer } from "effect"
 import { count, type Decoder, jsonDecoder, layerNoop, MemoryStore, pipeline } from "@src/index.js"
-import { kinesisHandler } from "@src/kinesis/lambda/index.js"
+import { kinesisHandlerWithLayer } from "@src/kinesis/lambda/index.js"
 ${pipelineSource}
-export const handler = kinesisHandler(views, jsonDecoder() as Decoder<PageView>, { layer: Layer.merge(MemoryStore.layer, layerNoop) })
+export const handler = kinesisHandlerWithLayer(views, jsonDecoder() as Decoder<PageView>, { layer: Layer.merge(MemoryStore.layer, layerNoop) })
 `,
   "murmur schemaDecoder": `
 import { Layer, Schema } from "effect"
 import { count, layerNoop, MemoryStore, pipeline, schemaDecoder } from "@src/index.js"
-import { kinesisHandler } from "@src/kinesis/lambda/index.js"
+import { kinesisHandlerWithLayer } from "@src/kinesis/lambda/index.js"
 const PageView = Schema.Struct({ page: Schema.String, country: Schema.String, user: Schema.String })
 const views = pipeline({ name: "page-views", keys: (v: typeof PageView.Type) => [v.page, v.country], monoid: count, store: "bench" })
-export const handler = kinesisHandler(views, schemaDecoder(PageView), { layer: Layer.merge(MemoryStore.layer, layerNoop) })
+export const handler = kinesisHandlerWithLayer(views, schemaDecoder(PageView), { layer: Layer.merge(MemoryStore.layer, layerNoop) })
 `,
   "Powertools batch, same work": `
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch"

@@ -39,6 +39,14 @@ export interface BatchPlan<V> {
   readonly contributionCounts: Int32Array
 }
 
+// Whether a key is listed twice. A record's few keys are compared pairwise, which allocates
+// nothing; a Set is made only for long lists or when there is a repeat to remove.
+const hasRepeat = (keys: ReadonlyArray<string>): boolean => {
+  if (keys.length > 8) return new Set(keys).size < keys.length
+  for (let i = 1; i < keys.length; i++) for (let j = 0; j < i; j++) if (keys[i] === keys[j]) return true
+  return false
+}
+
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 const keyError = (key: string, message: string, asInvalidKey: boolean): DecodeError | InvalidKey => {
@@ -139,7 +147,7 @@ export const planBatch = <E, V>(
       continue
     }
     // A key listed twice is one (event, key) delta: applied once.
-    if (keys.length > 1) keys = Array.from(new Set(keys))
+    if (keys.length > 1 && hasRepeat(keys)) keys = Array.from(new Set(keys))
     let bucket = 0
     if (window !== undefined) {
       let time = record.eventTimeMs

@@ -61,6 +61,12 @@ export const commonShardId = (records: ReadonlyArray<KinesisStreamRecord>): stri
   const first = records[0]
   if (first === undefined) return undefined
   const shardId = shardIdOf(first)
-  for (const record of records) if (shardIdOf(record) !== shardId) return undefined
+  if (shardId === undefined) return undefined
+  // Compared in place: slicing every record's eventID would allocate a string per record.
+  const colon = shardId.length
+  for (const record of records) {
+    const eventId = record.eventID
+    if (typeof eventId !== "string" || eventId.charCodeAt(colon) !== 58 || !eventId.startsWith(shardId)) return undefined
+  }
   return shardId
 }
