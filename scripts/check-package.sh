@@ -5,7 +5,9 @@
 #  2. types: a strict NodeNext project with skipLibCheck: false compiles against every entry of
 #     "exports" and runs scripts/package/smoke.ts;
 #  3. the installed bin: usage with no arguments and with --help, and the install command named
-#     when `murmur demo` lacks its optional server packages.
+#     when `murmur demo` lacks its optional server packages;
+#  4. the bin loads a .ts pipeline module: natively on Node.js 22.18+, through tsx on Node.js 20
+#     (and without tsx it names the npm command).
 # Needs the npm registry (or a warm npm cache). Usage: scripts/check-package.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,9 +82,30 @@ JSON
 mkdir -p src
 cp "$repo/scripts/package/smoke.ts" src/smoke.ts
 node -e 'const p=require(process.argv[1]); let i=0; for (const entry of Object.keys(p.exports)) console.log(`import * as entry${i++} from "${entry.replace(/^\./, p.name)}"`); console.log(`export const entries = [${Array.from({length:i},(_, j)=>`entry${j}`).join(", ")}]`)' "$repo/package.json" > src/entries.ts
+# The newest versions the peer ranges allow (the repository's own tests run the lowest, pinned).
+echo "peers: $(npm ls --depth=0 --parseable --long effect @effect/platform @effect/platform-node | sed -n 's|.*node_modules/||p' | cut -d: -f2 | tr '\n' ' ')"
 npx --no-install tsc -p tsconfig.json
 echo "types: $(grep -c '^import' src/entries.ts) entries and the smoke script compile (strict, NodeNext, skipLibCheck false)"
 output=$(node out/smoke.js)
 echo "$output"
 [ "$output" = "smoke: page:/=2 page:/docs=1 lambda failures=0" ] || { echo "FAIL: unexpected smoke output" >&2; exit 1; }
+# 4. The bin loads a TypeScript module as the README writes it: through tsx, or names that fix.
+cat > pipeline.ts <<'TS'
+import { Schema } from "effect"
+import { count, definePipeline, schemaDecoder } from "murmur-ts"
+
+const PageView = Schema.Struct({ page: Schema.String })
+export const pipeline = definePipeline({ name: "page-views", key: (view: typeof PageView.Type) => view.page, monoid: count, store: "t" })
+export const decoder = schemaDecoder(PageView)
+TS
+# A closed port: the query fails at DynamoDB, after the module loaded.
+query=(env AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x MURMUR_DYNAMODB_ENDPOINT=http://127.0.0.1:9 npx --no-install murmur query ./pipeline.ts /)
+if ! node -e 'process.exit(process.features.typescript ? 0 : 1)'; then
+  "${query[@]}" >"$work/query.out" 2>&1 || true
+  grep -q "npm install --save-dev tsx" "$work/query.out" || { cat "$work/query.out" >&2; echo "FAIL: a .ts module without tsx did not name the fix" >&2; exit 1; }
+  npm install "${quiet[@]}" --save-dev "$(spec tsx devDependencies)"
+fi
+"${query[@]}" >"$work/query.out" 2>&1 || true
+if grep -q "could not import" "$work/query.out"; then cat "$work/query.out" >&2; echo "FAIL: the bin did not load pipeline.ts" >&2; exit 1; fi
+echo "bin: loads pipeline.ts ($(node --version))"
 echo "package check passed"

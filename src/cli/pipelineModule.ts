@@ -18,7 +18,7 @@ import type { Decoder } from "../processor/types.js"
  * @example
  * // pipeline.ts
  * export const pipeline = definePipeline(...)   // or pipeline({...})
- * export const decoder = jsonDecoder(PageView)
+ * export const decoder = schemaDecoder(PageView)
  * export const stream = "clicks"
  */
 export interface PipelineModule {
@@ -82,13 +82,13 @@ const optionalString = (exports: Record<string, unknown>, name: string): Either.
  * optional stream and app names.
  *
  * @example
- * const module = yield* pipelineModuleFrom({ pipeline: definePipeline({...}), decoder: jsonDecoder(PageView) })
+ * const module = yield* pipelineModuleFrom({ pipeline: definePipeline({...}), decoder: schemaDecoder(PageView) })
  */
 export const pipelineModuleFrom = (exports: Record<string, unknown>): Effect.Effect<PipelineModule, InvalidConfig> =>
   Effect.gen(function*() {
     const built = yield* pick(exports, "pipeline", asPipeline, "a pipeline, built with `pipeline({...})` or `definePipeline({...})`")
     if (Either.isLeft(built)) return yield* Effect.fail(invalid("pipeline", `the module's pipeline is not valid: ${built.left}`))
-    const decoder = yield* pick(exports, "decoder", (value) => (isDecoder(value) ? value : undefined), "a decoder, e.g. `jsonDecoder(MySchema)`")
+    const decoder = yield* pick(exports, "decoder", (value) => (isDecoder(value) ? value : undefined), "a decoder, e.g. `schemaDecoder(MySchema)`")
     return {
       pipeline: built.right,
       decoder,
