@@ -1,4 +1,4 @@
-import { Effect, Fiber, Layer, TestClock } from "effect"
+import { Effect, Fiber, Layer, Option, TestClock } from "effect"
 import { type MemoryMetrics, makeMemoryMetrics, Metrics } from "../../../src/metrics/index.js"
 import type { SourceRecord } from "../../../src/processor/types.js"
 import { MemoryState } from "../../../src/state/memory/index.js"
@@ -35,10 +35,18 @@ export const makeHarness = () => {
   return { state, metrics, layer: harnessLayer(state, metrics) }
 }
 
-/** Runs an effect that sleeps (retry backoff) by advancing the TestClock until it completes. */
+/**
+ * Runs an effect that sleeps (retry backoff) by advancing the TestClock until it completes. The
+ * clock moves again after every yield: one adjustment made before a busy fiber reached its sleep
+ * would leave that sleep waiting forever.
+ */
 export const withTestClock = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(effect)
-    yield* TestClock.adjust("1 hour")
-    return yield* Fiber.join(fiber)
+    for (;;) {
+      const exit = yield* Fiber.poll(fiber)
+      if (Option.isSome(exit)) return yield* exit.value
+      yield* TestClock.adjust("1 hour")
+      yield* Effect.yieldNow()
+    }
   })
