@@ -5,7 +5,8 @@
  *
  * The split: the consumer runs the hourly pipeline (`page-views`) over all shards, the Lambda
  * path runs the all-time pipeline (`page-views-all-time`) over all shards, so each driver's
- * totals can be checked on their own against the produced events.
+ * totals can be checked on their own against the produced events. Three more consumers run the
+ * sketch pipelines (unique visitors, top pages, trending pages), checked against exact counts.
  */
 import { Console, Context, Duration, Effect, Fiber, Layer, Schedule, SubscriptionRef } from "effect"
 import { DemoFailed, type PortTaken, serverFailed } from "../errors.js"
@@ -15,16 +16,18 @@ import { MetricsSnapshots } from "../../metrics/memory.js"
 import { KinesisApi, KinesisClient } from "../../kinesis/stream/KinesisApi.js"
 import { makeProgress } from "../../kinesis/stream/progress.js"
 import { runConsumer } from "../../kinesis/consumer/runConsumer.js"
+import type { Pipeline } from "../../pipeline/Pipeline.js"
 import { serveQuery } from "../../query/http/server.js"
 import { defaultDemoEvents, defaultDemoPort } from "../args.js"
 import { startKinesalite } from "../../local/kinesalite.js"
 import { runLambdaPath } from "../localLambda/lambdaPath.js"
 import { defaultSeed, demoSpanMs, generatePageViews } from "./generate.js"
-import { countryKey, demoPipelines, pageKey, pageViewDecoder } from "./pageViews.js"
+import { countryKey, demoPipelines, pageKey, type PageView, pageViewDecoder } from "./pageViews.js"
 import { produce, createStream } from "./produce.js"
 import { driverTotals, formatCount } from "../progress.js"
 import { progressLine, type ProgressSample } from "./progressLine.js"
 import { report } from "./report.js"
+import { allPagesKey, sketchKeys, sketchPipelines, sketchReport, trendingKey, uniquesKey } from "./sketches.js"
 import { demoState } from "./state.js"
 
 /** Options of `demo`; all optional. */
@@ -133,6 +136,27 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
         })
     }).pipe(Effect.provide(Layer.merge(services, kinesisApi)), Effect.forkScoped)
 
+    // The sketch pipelines: one more consumer each (their own checkpoints), quiet about the
+    // malformed records the first consumer already reports.
+    const sketches = sketchPipelines(names.aggregates)
+    const runSketch = <V>(sketch: Pipeline<PageView, V>) =>
+      Effect.gen(function*() {
+        const progress = yield* makeProgress
+        yield* runConsumer(sketch, pageViewDecoder, {
+          app: `${names.app}-${sketch.name}`,
+          stream: names.stream,
+          startingPosition: "TRIM_HORIZON",
+          pollIntervalMs: 250,
+          progress,
+          onDecodeError: () => Effect.void
+        }).pipe(Effect.provide(Layer.merge(services, kinesisApi)), Effect.forkScoped)
+        return { name: "consumer", pipeline: sketch.name, progress: SubscriptionRef.get(progress) }
+      })
+    const sketchDrivers = yield* Effect.all([runSketch(sketches.uniques), runSketch(sketches.topPages), runSketch(sketches.trending)])
+    // The sketches' progress is their slowest consumer's.
+    const sketchTotals = Effect.map(Effect.forEach(sketchDrivers, (driver) => driver.progress), (all) =>
+      all.map(driverTotals).reduce((slowest, totals) => (totals.records < slowest.records ? totals : slowest)))
+
     // Driver 2: the Lambda handler, all-time pipeline, fed as the event-source mapping feeds it.
     const lambdaProgress = yield* makeProgress
     const handler = yield* Effect.acquireRelease(
@@ -152,17 +176,19 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
 
     // The query server and its dashboard start before production, so its live figures move.
     const server = options.serve === false ? undefined : yield* serveQuery({
-      pipelines: [pipelines.hourly, pipelines.allTime],
+      pipelines: [pipelines.hourly, pipelines.allTime, sketches.uniques, sketches.topPages, sketches.trending],
       port: options.port ?? defaultDemoPort,
       live: {
         drivers: [
           { name: "consumer", pipeline: pipelines.hourly.name, progress: SubscriptionRef.get(consumerProgress) },
-          { name: "lambda", pipeline: pipelines.allTime.name, progress: SubscriptionRef.get(lambdaProgress) }
+          { name: "lambda", pipeline: pipelines.allTime.name, progress: SubscriptionRef.get(lambdaProgress) },
+          ...sketchDrivers
         ],
         metrics: Context.get(state.context, MetricsSnapshots).snapshot,
         keys: {
           [pipelines.hourly.name]: [...events.pages.map(pageKey), ...events.countries.map(countryKey)],
-          [pipelines.allTime.name]: events.pages.map(pageKey)
+          [pipelines.allTime.name]: events.pages.map(pageKey),
+          ...sketchKeys(sketches, events.pages)
         }
       }
     }).pipe(
@@ -180,7 +206,8 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
         produced,
         total,
         consumer: driverTotals(yield* SubscriptionRef.get(consumerProgress)),
-        lambda: driverTotals(yield* SubscriptionRef.get(lambdaProgress))
+        lambda: driverTotals(yield* SubscriptionRef.get(lambdaProgress)),
+        sketches: yield* sketchTotals
       } satisfies ProgressSample
     })
     let previous = yield* sample
@@ -202,8 +229,9 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     let seen = -1
     let movedAt = 0
     const caughtUp = Effect.flatMap(sample, (current) => {
-      if (current.consumer.records >= total && current.lambda.records >= total) return Effect.succeed(true)
-      const now = current.consumer.records + current.lambda.records
+      const sketched = current.sketches.records
+      if (current.consumer.records >= total && current.lambda.records >= total && sketched >= total) return Effect.succeed(true)
+      const now = current.consumer.records + current.lambda.records + sketched
       if (now !== seen) {
         seen = now
         movedAt = current.elapsedMs
@@ -213,7 +241,8 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
         : Effect.fail(new DemoFailed({
           reason: "timeout",
           message: `the drivers stopped making progress for ${Duration.format(Duration.millis(stallMs))} ` +
-            `(consumer ${formatCount(current.consumer.records)}, lambda ${formatCount(current.lambda.records)} of ${formatCount(total)} records)`
+            `(consumer ${formatCount(current.consumer.records)}, lambda ${formatCount(current.lambda.records)}, ` +
+            `sketch consumers ${formatCount(sketched)} of ${formatCount(total)} records)`
         }))
     })
     yield* caughtUp.pipe(Effect.repeat({ schedule: Schedule.spaced("100 millis"), until: (done) => done }))
@@ -226,7 +255,7 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     )
 
     const nowMs = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-    yield* report(pipelines, events, startMs, nowMs, say).pipe(
+    yield* Effect.zipRight(report(pipelines, events, startMs, nowMs, say), sketchReport(sketches, events, startMs, nowMs, say)).pipe(
       Effect.catchTags({
         StoreError: (cause) => Effect.fail(new DemoFailed({ reason: "server", message: `reading back failed: ${cause.message}`, cause })),
         InvalidKey: (cause) => Effect.die(cause),
@@ -246,6 +275,9 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     yield* say(`  curl '${server.url}/pipelines/page-views-all-time/values?key=page:/&key=page:/pricing'`)
     yield* say(`  curl '${server.url}/pipelines/page-views/window?key=country:US&key=country:DE&last=1%20hour'`)
     yield* say(`  curl '${server.url}/pipelines/page-views/range?key=page:/docs&start=${new Date(startMs - demoSpanMs).toISOString()}&end=${new Date(Math.max(nowMs, startMs)).toISOString()}'`)
+    yield* say(`  curl '${server.url}/pipelines/${sketches.uniques.name}/window?key=${uniquesKey("/")}&key=${uniquesKey("/pricing")}&last=7h'`)
+    yield* say(`  curl '${server.url}/pipelines/${sketches.topPages.name}/window?key=${allPagesKey}&last=7h'`)
+    yield* say(`  curl '${server.url}/pipelines/${sketches.trending.name}/top?n=5'  # also: values?key=${trendingKey("/docs")}`)
     yield* say("The drivers keep running; press Ctrl-C to stop.")
     return yield* Effect.never.pipe(
       Effect.onInterrupt(() => say("stopping: drivers, query API, kinesalite" + (state.backend === "dynamodb" ? " and DynamoDB" : "")))

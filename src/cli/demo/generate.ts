@@ -24,8 +24,8 @@ export interface DemoEvents {
   /** Views per page and per country among the valid records. */
   readonly expectedPages: ReadonlyMap<string, number>
   readonly expectedCountries: ReadonlyMap<string, number>
-  /** Page and event time of every valid view, to count any time window from. */
-  readonly views: ReadonlyArray<{ readonly page: string; readonly at: number }>
+  /** Page, user and event time of every valid view, to count any time window (or uniques) from. */
+  readonly views: ReadonlyArray<{ readonly page: string; readonly user: string; readonly at: number }>
 }
 
 /** Event times spread over this span before the demo starts, so hourly windows differ. */
@@ -97,7 +97,7 @@ export const generatePageViews = (valid: number, seed: number, atMs: number): Ef
     const records: Array<ProducedRecord> = []
     const expectedPages = new Map<string, number>()
     const expectedCountries = new Map<string, number>()
-    const views: Array<{ page: string; at: number }> = []
+    const views: Array<{ page: string; user: string; at: number }> = []
     for (let i = 0; i < valid; i++) {
       if (i % spacing === 0 && i / spacing < malformed) {
         const bad = malformedPayloads[(i / spacing) % malformedPayloads.length]!
@@ -109,7 +109,7 @@ export const generatePageViews = (valid: number, seed: number, atMs: number): Ef
         user: `u${yield* Random.nextIntBetween(0, users)}`,
         at: atMs - Math.floor((yield* Random.next) ** 2 * demoSpanMs)
       }
-      views.push({ page: view.page, at: view.at })
+      views.push({ page: view.page, user: view.user, at: view.at })
       expectedPages.set(view.page, (expectedPages.get(view.page) ?? 0) + 1)
       expectedCountries.set(view.country, (expectedCountries.get(view.country) ?? 0) + 1)
       records.push({ partitionKey: view.user, data: encoder.encode(JSON.stringify(view)) })

@@ -8,6 +8,8 @@ export interface ProgressSample {
   readonly total: number
   readonly consumer: DriverTotals
   readonly lambda: DriverTotals
+  /** The sketch pipelines' consumers, as the slowest of them. */
+  readonly sketches?: DriverTotals | undefined
 }
 
 const rate = (now: number, before: number, ms: number) => (ms > 0 ? Math.round(((now - before) * 1000) / ms) : 0)
@@ -28,5 +30,6 @@ export const progressLine = (now: ProgressSample, before: ProgressSample): strin
   return `[${seconds}s] produced ${formatCount(now.produced)}/${formatCount(now.total)} ` +
     `(${formatCount(rate(now.produced, before.produced, ms))}/s) · ` +
     `${driver("consumer", now.consumer, before.consumer, ms, now.produced)} · ` +
-    `${driver("lambda", now.lambda, before.lambda, ms, now.produced)}`
+    `${driver("lambda", now.lambda, before.lambda, ms, now.produced)}` +
+    (now.sketches === undefined ? "" : ` · ${driver("sketches", now.sketches, before.sketches ?? now.sketches, ms, now.produced)}`)
 }
