@@ -32,6 +32,26 @@ const differences = (
     .map(({ entity, value }) => `${label} ${entity}: read ${formatCount(value)}, produced ${formatCount(expected(entity))}`)
 
 /**
+ * Prints the first 20 `wrong` lines and fails with `DemoFailed` (`mismatch`, `message`) when there
+ * are any; else says `verified`.
+ *
+ * @example
+ * yield* verdict(["page:/ read 3, produced 4"], (n) => `totals differ at ${n} keys`, "verified: totals match", say)
+ */
+export const verdict = (
+  wrong: ReadonlyArray<string>,
+  message: (count: number) => string,
+  verified: string,
+  say: (line: string) => Effect.Effect<void>
+): Effect.Effect<void, DemoFailed> =>
+  wrong.length === 0
+    ? say(verified)
+    : Effect.zipRight(
+      Effect.forEach(wrong.slice(0, 20), (line) => say(`  ${line}`), { discard: true }),
+      Effect.fail(new DemoFailed({ reason: "mismatch", message: message(wrong.length) }))
+    )
+
+/**
  * Reads the aggregates back, prints the report through `say`, and fails with `DemoFailed`
  * (`mismatch`) when any page or country total (all-time, last hour, whole span) differs from the
  * produced one. `startMs` is when the demo began producing: events happened in the `demoSpanMs`
@@ -83,15 +103,11 @@ export const report = (
       ...differences(`${pipelines.hourly.name} (last hour)`, lastHour, (entity) => lastHourCounts.get(strip("page:", entity)) ?? 0),
       ...differences(pipelines.hourly.name, sinceStart, expectedWindowed)
     ]
-    if (wrong.length > 0) {
-      for (const line of wrong.slice(0, 20)) yield* say(`  ${line}`)
-      return yield* Effect.fail(new DemoFailed({
-        reason: "mismatch",
-        message: `totals differ from the ${formatCount(events.valid)} produced events at ${wrong.length} keys`
-      }))
-    }
-    yield* say(
+    yield* verdict(
+      wrong,
+      (count) => `totals differ from the ${formatCount(events.valid)} produced events at ${count} keys`,
       `verified: totals match the ${formatCount(events.valid)} produced events ` +
-        `(${events.pages.length} pages in both pipelines, ${events.countries.length} countries)`
+        `(${events.pages.length} pages in both pipelines, ${events.countries.length} countries)`,
+      say
     )
   })

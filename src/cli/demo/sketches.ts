@@ -8,10 +8,10 @@ import { decayedSum, type Decayed, hll, type Hll, hllEstimate, topK, type TopK }
 import { type Pipeline, pipeline } from "../../pipeline/Pipeline.js"
 import * as Query from "../../query/index.js"
 import { hourly } from "../../window/Window.js"
-import { DemoFailed } from "../errors.js"
 import { formatCount } from "../progress.js"
 import { type DemoEvents, demoSpanMs } from "./generate.js"
 import { pageKey, type PageView } from "./pageViews.js"
+import { verdict } from "./report.js"
 
 /** How many pages the top-K tracks: well above the 10 it shows, so the skewed top is exact. */
 export const trackedPages = 100
@@ -167,12 +167,11 @@ export const sketchReport = (
     }
     yield* say("")
 
-    if (wrong.length > 0) {
-      for (const line of wrong.slice(0, 20)) yield* say(`  ${line}`)
-      return yield* Effect.fail(new DemoFailed({ reason: "mismatch", message: `sketches differ from the exact figures at ${wrong.length} places` }))
-    }
-    yield* say(
+    yield* verdict(
+      wrong,
+      (count) => `sketches differ from the exact figures at ${count} places`,
       `verified: HLL estimates within their bound at all ${events.pages.length} pages, the top 10 exact, ` +
-        `trending scores equal to the exactly decayed counts`
+        `trending scores equal to the exactly decayed counts`,
+      say
     )
   })
