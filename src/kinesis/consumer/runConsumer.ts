@@ -1,5 +1,6 @@
 import { Effect, Either, FiberSet, Option, Queue } from "effect"
 import type { KinesisError } from "../../errors.js"
+import { periodicFlush } from "../../metrics/emf.js"
 import { Metrics } from "../../metrics/Metrics.js"
 import type { Pipeline } from "../../pipeline/Pipeline.js"
 import { retrySchedule } from "../../retry/index.js"
@@ -47,7 +48,7 @@ export const firstPosition = (config: ResolvedConsumerConfig, shard: ShardInfo, 
  * failing; after that it only stops when interrupted (graceful shutdown: see `commitBatch`).
  *
  * @example
- * const program = runConsumer(pageViews, jsonDecoder(PageView), {
+ * const program = runConsumer(pageViews, schemaDecoder(PageView), {
  *   app: "page-views",
  *   stream: "clicks",
  *   startingPosition: "TRIM_HORIZON"
@@ -59,6 +60,8 @@ export const runConsumer = <E, V>(pipeline: Pipeline<E, V>, decoder: Decoder<E>,
     const config = yield* consumerConfig(input)
     const checkpoints = yield* Checkpoints
     const metrics = yield* Metrics
+    // With EMF metrics provided, write them every flush interval and once more at shutdown.
+    yield* periodicFlush
     const semaphore = yield* Effect.makeSemaphore(config.maxShardConcurrency)
     const fibers = yield* FiberSet.make<void, never>()
     // A finished shard wakes the scheduler, so its children start without waiting for the tick.
