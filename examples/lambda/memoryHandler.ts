@@ -3,11 +3,11 @@
  * for the cold-start bench (which bundles it).
  */
 import { Layer } from "effect"
-import { kinesisHandler } from "../../src/kinesis/lambda/index.js"
+import { kinesisHandlerWithLayer } from "../../src/kinesis/lambda/index.js"
 import { layerNoop } from "../../src/metrics/index.js"
 import * as MemoryState from "../../src/state/memory/MemoryState.js"
 import { pageViewDecoder, pageViews } from "./pipeline.js"
 
-export const handler = kinesisHandler(pageViews, pageViewDecoder, {
+export const handler = kinesisHandlerWithLayer(pageViews, pageViewDecoder, {
   layer: Layer.merge(MemoryState.layer, layerNoop)
 })
