@@ -5,6 +5,7 @@
 import { Effect } from "effect"
 import type { StoreErrorReason } from "../errors.js"
 import type { SourceRecord } from "../processor/types.js"
+import { reasonOf } from "../state/dynamodb/classify.js"
 
 /**
  * What a driver does with a record that can never succeed (see `canNeverSucceed`):
@@ -32,24 +33,9 @@ export interface DeadLetter {
  */
 export type DeadLetterCallback = (letter: DeadLetter) => void | Promise<void>
 
-// SDK error names that mean the environment is wrong (table, credentials, permissions), not the
-// record: fixing the configuration makes every such record succeed, so they are never dead letters.
-const environmentErrors = new Set([
-  "ResourceNotFoundException",
-  "AccessDeniedException",
-  "UnrecognizedClientException",
-  "InvalidSignatureException",
-  "MissingAuthenticationTokenException",
-  "ExpiredTokenException",
-  "InvalidClientTokenId",
-  "IncompleteSignature",
-  "CredentialsProviderError"
-])
-
-const nameOf = (value: unknown): string | undefined =>
-  typeof value === "object" && value !== null && typeof (value as { name?: unknown }).name === "string"
-    ? (value as { name: string }).name
-    : undefined
+// A wrong environment (table, credentials, permissions) or configuration (no claims table) is not
+// the record's fault: fixing it makes every such record succeed, so they are never dead letters.
+const environmentReasons: ReadonlySet<StoreErrorReason | undefined> = new Set(["missing-table", "access-denied", "config"])
 
 const tagOf = (value: unknown): string | undefined =>
   typeof value === "object" && value !== null && typeof (value as { _tag?: unknown })._tag === "string"
@@ -75,11 +61,8 @@ export const canNeverSucceed = (error: unknown): boolean => {
     case "StoreError": {
       const storeError = error as { readonly transient: boolean; readonly reason?: StoreErrorReason; readonly cause?: unknown }
       if (storeError.transient) return false
-      // The environment or the library's configuration (no claims table) is wrong: fixing it cures the record.
-      const reason = storeError.reason
-      if (reason === "missing-table" || reason === "access-denied" || reason === "config") return false
-      const causeName = nameOf(storeError.cause)
-      return causeName === undefined || !environmentErrors.has(causeName)
+      // A StoreError built without a reason is classified from its SDK cause, as the store would.
+      return !environmentReasons.has(storeError.reason) && !environmentReasons.has(reasonOf(storeError.cause))
     }
     default:
       return true
