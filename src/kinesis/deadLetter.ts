@@ -5,7 +5,7 @@
 import { Effect } from "effect"
 import type { StoreErrorReason } from "../errors.js"
 import type { SourceRecord } from "../processor/types.js"
-import { reasonOf } from "../state/dynamodb/classify.js"
+import { reasonOf } from "../state/storeErrors.js"
 
 /**
  * What a driver does with a record that can never succeed (see `canNeverSucceed`):

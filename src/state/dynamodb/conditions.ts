@@ -1,6 +1,6 @@
 import type { CancellationReason } from "@aws-sdk/client-dynamodb"
 import type { StoreError } from "../../errors.js"
-import { errorName } from "./classify.js"
+import { errorName } from "../storeErrors.js"
 import type { Item } from "./row.js"
 
 /**

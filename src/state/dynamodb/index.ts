@@ -1,4 +1,4 @@
-export { isTransient, toStoreError } from "./classify.js"
+export { isTransient, toStoreError } from "../storeErrors.js"
 export { dynamoStateConfigFromEnv, type DynamoStateConfig } from "./config.js"
 export { checkpointKeyOf, DynamoCheckpoints, makeDynamoCheckpoints } from "./DynamoCheckpoints.js"
 export { DynamoClient, makeDynamoClient } from "./DynamoClient.js"

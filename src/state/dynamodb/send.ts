@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import type { StoreError } from "../../errors.js"
 import { spanNames, withSpanWhenTraced } from "../../tracing/spans.js"
-import { toStoreError } from "./classify.js"
+import { toStoreError } from "../storeErrors.js"
 
 /**
  * Runs one DynamoDB call as an Effect: interruption aborts the HTTP request (pass `signal` as the

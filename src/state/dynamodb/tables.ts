@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-dynamodb"
 import { Effect } from "effect"
 import type { StoreError } from "../../errors.js"
-import { errorName } from "./classify.js"
+import { errorName } from "../storeErrors.js"
 import { send } from "./send.js"
 
 /** Aggregates: `pk` (S) entity, `sk` (N) bucket; TTL on `ttl`. The Go library's layout. */

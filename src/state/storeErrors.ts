@@ -1,4 +1,9 @@
-import { StoreError, type StoreErrorReason } from "../../errors.js"
+/**
+ * What a store call threw, classified once: transient or not, and a typed `StoreErrorReason`. The
+ * names are the AWS SDK's (DynamoDB today); no SDK import, so drivers can classify without pulling a
+ * backend into their bundle.
+ */
+import { StoreError, type StoreErrorReason } from "../errors.js"
 
 // Error names DynamoDB (or the SDK) uses for conditions that pass when tried again later.
 const transientNames = new Set([
