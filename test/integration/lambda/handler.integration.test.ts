@@ -80,9 +80,9 @@ let streams = 0
 const fixture = async (delivery: DeliveryStrategy = "auto") => {
   const name = `lambda-it-${++streams}`
   await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }))
-  const deadline = Date.now() + 10_000
+  // kinesalite creates streams at once; a bounded number of looks, not a clock.
   let described = await describeStream(kinesis, name)
-  while (described.shardIds.length === 0 && Date.now() < deadline) described = await describeStream(kinesis, name)
+  for (let look = 0; look < 200 && described.shardIds.length === 0; look++) described = await describeStream(kinesis, name)
   const table = `${name}-aggregates`
   await Effect.runPromise(createTables({ client: dynamo, aggregates: [table] }))
   const views = pipeline({
