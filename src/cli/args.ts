@@ -17,6 +17,8 @@ export interface DemoCommand {
   readonly memory: boolean
   /** Port of the query HTTP API. Default 8787. */
   readonly port: number
+  /** `--workers N`: read the consumer's pipeline with N lease-sharing workers; undefined runs one `runConsumer`. */
+  readonly workers?: number | undefined
 }
 
 /** `run <module>`: a user's pipeline module against real AWS. */
@@ -88,7 +90,9 @@ export const commandUsage: Readonly<Record<CommandName, string>> = {
     --events N              Page views to produce (default ${defaultDemoEvents.toLocaleString("en-US")})
     --port N                Port of the query HTTP API on 127.0.0.1 (default ${defaultDemoPort}; 0 picks a free one)
     --no-serve              Exit after the report instead of serving until Ctrl-C
-    --memory                Use the in-memory store even when Java is installed`,
+    --memory                Use the in-memory store even when Java is installed
+    --workers N             Run the polling consumer as N lease-sharing workers (runWorker) in
+                            this process and show which worker holds which shard (1 to 16)`,
   local: `  local [module]            Start DynamoDB Local and kinesalite for \`run\`, \`query\` and \`produce\`,
                             create the module's stream and tables, print the environment to
                             export, and serve until Ctrl-C.
@@ -159,16 +163,20 @@ const parseDemo = (args: ReadonlyArray<string>): Either.Either<Command, InvalidA
   let port = defaultDemoPort
   let serve = true
   let memory = false
+  let workers: number | undefined
+  const limits = { "--events": [1, 10_000_000], "--port": [0, 65_535], "--workers": [1, 16] } as const
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = splitFlag(args[i]!)
     switch (flag) {
       case "--events":
-      case "--port": {
-        const text = inline ?? args[++i]
-        const parsed = flag === "--events" ? wholeNumber(flag, text, 1, 10_000_000) : wholeNumber(flag, text, 0, 65_535)
+      case "--port":
+      case "--workers": {
+        const [min, max] = limits[flag]
+        const parsed = wholeNumber(flag, inline ?? args[++i], min, max)
         if (Either.isLeft(parsed)) return Either.left(parsed.left)
         if (flag === "--events") events = parsed.right
-        else port = parsed.right
+        else if (flag === "--port") port = parsed.right
+        else workers = parsed.right
         break
       }
       case "--no-serve":
@@ -180,9 +188,9 @@ const parseDemo = (args: ReadonlyArray<string>): Either.Either<Command, InvalidA
       default:
         return invalid(`demo: unknown option "${args[i]}"`)
     }
-    if (inline !== undefined && flag !== "--events" && flag !== "--port") return invalid(`${flag} takes no value`)
+    if (inline !== undefined && !Object.hasOwn(limits, flag)) return invalid(`${flag} takes no value`)
   }
-  return Either.right({ _tag: "Demo", events, serve, memory, port })
+  return Either.right({ _tag: "Demo", events, serve, memory, port, ...(workers === undefined ? {} : { workers }) })
 }
 
 const parseRun = (args: ReadonlyArray<string>): Either.Either<Command, InvalidArguments> => {

@@ -37,7 +37,7 @@ export const main = (argv: ReadonlyArray<string>) =>
         return yield* Console.log(usageOf(command.command))
       case "Demo": {
         const { demo } = yield* importNeeding("murmur demo", serverPackages, () => import("./demo/demo.js"))
-        yield* demo({ events: command.events, serve: command.serve, memory: command.memory, port: command.port })
+        yield* demo({ events: command.events, serve: command.serve, memory: command.memory, port: command.port, workers: command.workers })
         return
       }
       case "Local": {

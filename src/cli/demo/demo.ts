@@ -7,6 +7,8 @@
  * path runs the all-time pipeline (`page-views-all-time`) over all shards, so each driver's
  * totals can be checked on their own against the produced events. Three more consumers run the
  * sketch pipelines (unique visitors, top pages, trending pages), checked against exact counts.
+ * With `workers`, the hourly pipeline is read by that many lease-sharing workers (`runWorker`)
+ * instead of one `runConsumer`, and the output names which worker holds which shard.
  */
 import { Console, Context, Duration, Effect, Fiber, Layer, Schedule, SubscriptionRef } from "effect"
 import { DemoFailed, type PortTaken, serverFailed } from "../errors.js"
@@ -15,6 +17,7 @@ import { makeKinesisHandler } from "../../kinesis/lambda/handler.js"
 import { MetricsSnapshots } from "../../metrics/memory.js"
 import { KinesisApi, KinesisClient } from "../../kinesis/stream/KinesisApi.js"
 import { makeProgress } from "../../kinesis/stream/progress.js"
+import type { ConsumerConfig } from "../../kinesis/consumer/config.js"
 import { runConsumer } from "../../kinesis/consumer/runConsumer.js"
 import type { Pipeline } from "../../pipeline/Pipeline.js"
 import { serveQuery } from "../../query/http/server.js"
@@ -29,6 +32,7 @@ import { progressLine, type ProgressSample } from "./progressLine.js"
 import { report } from "./report.js"
 import { allPagesKey, sketchKeys, sketchPipelines, sketchReport, trendingKey, uniquesKey } from "./sketches.js"
 import { demoState } from "./state.js"
+import { awaitBalanced, demoLeaseDurationMs, demoLeaseRenewMs, demoWorkerIds, forkDemoWorkers, formatOwners, makeLeaseOwners } from "./workers.js"
 
 /** Options of `demo`; all optional. */
 export interface DemoOptions {
@@ -54,6 +58,11 @@ export interface DemoOptions {
   readonly progressInterval?: Duration.DurationInput
   /** Fail when neither driver has moved for this long before catching up. Default 60 s. */
   readonly stallTimeout?: Duration.DurationInput
+  /**
+   * Read the hourly pipeline with this many lease-sharing workers (`runWorker`, ids `worker-1`…)
+   * instead of one `runConsumer`. Default: one `runConsumer`.
+   */
+  readonly workers?: number | undefined
 }
 
 /** What a finished (non-serving) demo run returns. */
@@ -63,6 +72,8 @@ export interface DemoSummary {
   readonly backend: "memory" | "dynamodb"
   /** Distinct malformed records each driver reported. */
   readonly decodeErrors: { readonly consumer: number; readonly lambda: number }
+  /** With `workers`: the lease owner of each shard at the end, by shard id. */
+  readonly owners?: Readonly<Record<string, string>>
 }
 
 /** A decode error's message on one line, shortened: schema errors span several. */
@@ -99,7 +110,11 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       app: `murmur-demo${suffix}`
     }
 
-    yield* say(`Murmur demo: ${formatCount(valid)} page views on a ${demoShards}-shard stream, two drivers, one table`)
+    const workerIds = options.workers === undefined ? undefined : demoWorkerIds(options.workers)
+    yield* say(
+      `Murmur demo: ${formatCount(valid)} page views on a ${demoShards}-shard stream, two drivers, one table` +
+        (workerIds === undefined ? "" : ` (the consumer as ${workerIds.length} lease-sharing workers)`)
+    )
     const state = yield* demoState({
       memory: options.memory ?? false,
       dynamodbEndpoint: options.dynamodbEndpoint,
@@ -121,9 +136,9 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
     // Distinct records, by sequence number: a retried batch reports its malformed records again.
     const malformedSeen = { consumer: new Set<string>(), lambda: new Set<string>() }
 
-    // Driver 1: the polling consumer, hourly pipeline, every shard.
+    // Driver 1: the polling consumer (or its workers), hourly pipeline, every shard.
     const consumerProgress = yield* makeProgress
-    yield* runConsumer(pipelines.hourly, pageViewDecoder, {
+    const consumerConfig: ConsumerConfig = {
       app: names.app,
       stream: names.stream,
       startingPosition: "TRIM_HORIZON",
@@ -134,7 +149,13 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
           malformedSeen.consumer.add(record.sequence ?? record.eventId)
           return say(`  consumer: malformed record ${record.sequence ?? record.eventId} skipped and reported (${error.reason}: ${oneLine(error.message)})`)
         })
-    }).pipe(Effect.provide(Layer.merge(services, kinesisApi)), Effect.forkScoped)
+    }
+    const owners = makeLeaseOwners()
+    if (workerIds === undefined) {
+      yield* runConsumer(pipelines.hourly, pageViewDecoder, consumerConfig).pipe(Effect.provide(Layer.merge(services, kinesisApi)), Effect.forkScoped)
+    } else {
+      yield* forkDemoWorkers(pipelines.hourly, pageViewDecoder, consumerConfig, workerIds, owners).pipe(Effect.provide(Layer.merge(services, kinesisApi)))
+    }
 
     // The sketch pipelines: one more consumer each (their own checkpoints), quiet about the
     // malformed records the first consumer already reports.
@@ -180,7 +201,12 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       port: options.port ?? defaultDemoPort,
       live: {
         drivers: [
-          { name: "consumer", pipeline: pipelines.hourly.name, progress: SubscriptionRef.get(consumerProgress) },
+          {
+            name: "consumer",
+            pipeline: pipelines.hourly.name,
+            progress: SubscriptionRef.get(consumerProgress),
+            owners: workerIds === undefined ? undefined : owners.current
+          },
           { name: "lambda", pipeline: pipelines.allTime.name, progress: SubscriptionRef.get(lambdaProgress) },
           ...sketchDrivers
         ],
@@ -207,7 +233,8 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
         total,
         consumer: driverTotals(yield* SubscriptionRef.get(consumerProgress)),
         lambda: driverTotals(yield* SubscriptionRef.get(lambdaProgress)),
-        sketches: yield* sketchTotals
+        sketches: yield* sketchTotals,
+        leases: workerIds === undefined ? undefined : formatOwners(workerIds, yield* owners.current)
       } satisfies ProgressSample
     })
     let previous = yield* sample
@@ -222,10 +249,18 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       Effect.forkScoped
     )
 
+    const stallMs = Duration.toMillis(Duration.decode(options.stallTimeout ?? "60 seconds"))
+    if (workerIds !== undefined) {
+      // Production starts once the workers have spread the shards, so every worker reads some.
+      const balanced = yield* awaitBalanced(owners, workerIds, demoShards, stallMs)
+      yield* say(
+        `workers: ${formatOwners(workerIds, balanced)} (leases on ${names.checkpoints}: ` +
+          `${demoLeaseDurationMs / 1000} s, renewed every ${demoLeaseRenewMs / 1000} s)`
+      )
+    }
     yield* produce(kinesis.client, names.stream, events.records, (count) => Effect.sync(() => { produced += count }))
     // Wait for both drivers; give up only when neither has moved for `stallTimeout` (a slow,
     // loaded machine is fine, a stuck driver is not).
-    const stallMs = Duration.toMillis(Duration.decode(options.stallTimeout ?? "60 seconds"))
     let seen = -1
     let movedAt = 0
     const caughtUp = Effect.flatMap(sample, (current) => {
@@ -253,6 +288,14 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       `caught up: both drivers read all ${formatCount(total)} records; malformed records reported: ` +
         `consumer ${decodeErrors.consumer}, lambda ${decodeErrors.lambda} (${events.malformed} produced)`
     )
+    const finalOwners = workerIds === undefined ? undefined : yield* owners.current
+    if (workerIds !== undefined && finalOwners !== undefined) {
+      const counts = yield* owners.counts
+      yield* say(
+        `leases: ${formatOwners(workerIds, finalOwners)} ` +
+          `(${counts.taken} taken, ${counts.stolen} of them stolen to balance, ${counts.lost} lost)`
+      )
+    }
 
     const nowMs = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
     yield* Effect.zipRight(report(pipelines, events, startMs, nowMs, say), sketchReport(sketches, events, startMs, nowMs, say)).pipe(
@@ -266,7 +309,13 @@ export const demo = (options: DemoOptions = {}): Effect.Effect<DemoSummary, Demo
       }),
       Effect.provide(services)
     )
-    const summary: DemoSummary = { produced: events.valid, malformed: events.malformed, backend: state.backend, decodeErrors }
+    const summary: DemoSummary = {
+      produced: events.valid,
+      malformed: events.malformed,
+      backend: state.backend,
+      decodeErrors,
+      ...(finalOwners === undefined ? {} : { owners: finalOwners })
+    }
     if (server === undefined) return summary
 
     yield* say("")

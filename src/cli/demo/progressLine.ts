@@ -1,4 +1,4 @@
-/** The demo's live progress line: records per second, totals per driver, and lag. */
+/** The demo's live progress line: records per second, totals per driver, lag, and (with workers) shard owners. */
 import { type DriverTotals, formatCount } from "../progress.js"
 
 /** One sample of the demo's state, for `progressLine`. */
@@ -10,6 +10,8 @@ export interface ProgressSample {
   readonly lambda: DriverTotals
   /** The sketch pipelines' consumers, as the slowest of them. */
   readonly sketches?: DriverTotals | undefined
+  /** With `--workers`: who holds which shard, e.g. `worker-1 #0 #1, worker-2 #2 #3`. */
+  readonly leases?: string | undefined
 }
 
 const rate = (now: number, before: number, ms: number) => (ms > 0 ? Math.round(((now - before) * 1000) / ms) : 0)
@@ -31,5 +33,6 @@ export const progressLine = (now: ProgressSample, before: ProgressSample): strin
     `(${formatCount(rate(now.produced, before.produced, ms))}/s) · ` +
     `${driver("consumer", now.consumer, before.consumer, ms, now.produced)} · ` +
     `${driver("lambda", now.lambda, before.lambda, ms, now.produced)}` +
-    (now.sketches === undefined ? "" : ` · ${driver("sketches", now.sketches, before.sketches ?? now.sketches, ms, now.produced)}`)
+    (now.sketches === undefined ? "" : ` · ${driver("sketches", now.sketches, before.sketches ?? now.sketches, ms, now.produced)}`) +
+    (now.leases === undefined ? "" : ` · leases ${now.leases}`)
 }

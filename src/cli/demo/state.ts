@@ -6,17 +6,23 @@ import { Context, Effect, Layer, type Scope } from "effect"
 import { layerMemory, type MetricsSnapshots } from "../../metrics/memory.js"
 import type { Metrics } from "../../metrics/Metrics.js"
 import type { Checkpoints } from "../../state/Checkpoints.js"
+import { DynamoLeases } from "../../state/dynamodb/DynamoLeases.js"
 import { DynamoState } from "../../state/dynamodb/DynamoState.js"
 import { createTables } from "../../state/dynamodb/tables.js"
+import * as MemoryLeases from "../../state/memory/MemoryLeases.js"
 import * as MemoryState from "../../state/memory/MemoryState.js"
+import { Leases } from "../../state/Leases.js"
 import type { Store } from "../../state/Store.js"
 import { localDynamoClient, startDynamoDbLocal } from "../../local/dynamodbLocal.js"
 import { javaAvailable } from "../../local/java.js"
 import { DemoFailed, serverFailed } from "../errors.js"
 
-/** The services both drivers and the queries run with. */
-/** Metrics are kept in memory so the query server's dashboard and `/metrics` can show them. */
-export type DemoServices = Store | Checkpoints | Metrics | MetricsSnapshots
+/**
+ * The services both drivers and the queries run with. Metrics are kept in memory so the query
+ * server's dashboard and `/metrics` can show them; leases (on the checkpoints table) serve
+ * `--workers`.
+ */
+export type DemoServices = Store | Checkpoints | Leases | Metrics | MetricsSnapshots
 
 /** What `demoState` chose and built. */
 export interface DemoState {
@@ -37,7 +43,7 @@ export interface DemoStateOptions {
 }
 
 const memory = (description: string): Effect.Effect<DemoState, never, Scope.Scope> =>
-  Effect.map(Layer.build(Layer.merge(MemoryState.make().layer, layerMemory)), (context) => ({
+  Effect.map(Layer.build(Layer.mergeAll(MemoryState.make().layer, MemoryLeases.layer, layerMemory)), (context) => ({
     context,
     description,
     backend: "memory" as const
@@ -49,7 +55,11 @@ const dynamo = (endpoint: string, options: DemoStateOptions, description: string
     yield* createTables({ client, aggregates: [options.aggregatesTable], checkpointsTable: options.checkpointsTable }).pipe(
       Effect.mapError((cause) => new DemoFailed({ reason: "server", message: `could not create the tables: ${cause.message}`, cause }))
     )
-    const layer = Layer.merge(DynamoState.layer({ client, checkpointsTable: options.checkpointsTable }), layerMemory)
+    const layer = Layer.mergeAll(
+      DynamoState.layer({ client, checkpointsTable: options.checkpointsTable }),
+      Layer.succeed(Leases, DynamoLeases.make(client, options.checkpointsTable)),
+      layerMemory
+    )
     const context = yield* Layer.build(layer)
     return { context, description, backend: "dynamodb" as const } satisfies DemoState
   })

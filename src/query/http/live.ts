@@ -28,6 +28,8 @@ export interface DriverSource {
   readonly pipeline: string
   /** Reads its progress now, e.g. `SubscriptionRef.get(progress)`. */
   readonly progress: Effect.Effect<ProgressReading>
+  /** For workers sharing the shards (`runWorker`): the current lease owner by shard id, e.g. from `onLeaseEvent`. */
+  readonly owners?: Effect.Effect<Readonly<Record<string, string>>> | undefined
 }
 
 /** The live sources of a query server. */
@@ -48,6 +50,8 @@ export interface ShardLive {
   readonly records: number
   readonly recordsPerSecond: number
   readonly millisBehindLatest: number | null
+  /** The worker holding the shard's lease, when the driver reports owners; absent when none holds it. */
+  readonly owner?: string
 }
 
 /** One driver in a `/live` answer. */
@@ -114,6 +118,12 @@ export const pipelineCounters = (
   })
 }
 
+/** `{ owner }` when the driver reports one for the shard, else nothing (the field stays absent). */
+const ownerOf = (owners: Readonly<Record<string, string>> | undefined, shard: string): { readonly owner?: string } => {
+  const owner = owners?.[shard]
+  return owner === undefined ? {} : { owner }
+}
+
 /**
  * Reads the live sources on demand. Records per second come from the newest earlier reading at
  * least a second old, so nothing runs in the background and a page polling every second sees a
@@ -129,6 +139,7 @@ export const makeLiveReader = (pipelines: ReadonlyArray<string>, sources: LiveSo
   return Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     const readings = yield* Effect.forEach(drivers, (driver) => driver.progress)
+    const owners = yield* Effect.forEach(drivers, (driver) => driver.owners ?? Effect.succeed(undefined))
     const snapshot = sources.metrics === undefined ? undefined : yield* sources.metrics
     while (samples.length > 0 && samples[0]!.at < now - keepMs) samples.shift()
     let before: Sample | undefined
@@ -148,7 +159,8 @@ export const makeLiveReader = (pipelines: ReadonlyArray<string>, sources: LiveSo
             shard,
             records: reading.recordsProcessed,
             recordsPerSecond: Math.max(0, Math.round(perSecond)),
-            millisBehindLatest: reading.millisBehindLatest ?? null
+            millisBehindLatest: reading.millisBehindLatest ?? null,
+            ...ownerOf(owners[d], shard)
           }
         })
       return {

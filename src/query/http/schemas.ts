@@ -183,7 +183,9 @@ export const ShardLiveJson = Schema.Struct({
   shard: Schema.String,
   records: Schema.Number,
   recordsPerSecond: Schema.Number,
-  millisBehindLatest: Schema.NullOr(Schema.Number)
+  millisBehindLatest: Schema.NullOr(Schema.Number),
+  /** The worker holding the shard's lease, when the driver runs as leased workers. */
+  owner: Schema.optional(Schema.String)
 })
 
 /** Response of `/live`: driver progress per shard and per-pipeline counters, read now. */

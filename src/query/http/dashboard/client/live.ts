@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-/** The live panel: per-pipeline counters and per-shard progress, read from `/live` every second. */
+/** The live panel: per-pipeline counters and per-shard progress (and lease owners), read from `/live` every second. */
 import { type Answer, errorText, type LiveSnapshot } from "./api.js"
 import { throughputChart } from "./charts.js"
 import { byId, fill, h } from "./dom.js"
@@ -7,6 +7,18 @@ import { formatClock, formatLag, formatNumber } from "./format.js"
 
 const number = (value: number | null, attributes: Record<string, string> = {}) =>
   h("td", { class: "num", ...attributes }, formatNumber(value))
+
+/**
+ * Shows or hides the shards table's "Owner" header: the column exists only while some driver
+ * reports lease owners (workers sharing the shards).
+ */
+const ownerHeader = (shown: boolean) => {
+  const header = byId("shards-body").closest("table")?.querySelector("thead tr")
+  if (header === null || header === undefined) return
+  const existing = header.querySelector("th[data-field=owner]")
+  if (shown && existing === null) header.append(h("th", { scope: "col", "data-field": "owner" }, "Owner"))
+  if (!shown) existing?.remove()
+}
 
 /** Renders one `/live` answer into the counters and shards tables and the throughput chart. */
 export const liveView = () => {
@@ -31,6 +43,8 @@ export const liveView = () => {
         cell.classList.toggle("alert", field !== "merged" && (value as number) > 0)
       }
     }
+    const owners = live.drivers.some((driver) => driver.shards.some((shard) => shard.owner !== undefined))
+    ownerHeader(owners)
     const rows = live.drivers.flatMap((driver) =>
       driver.shards.map((shard) =>
         h(
@@ -41,11 +55,12 @@ export const liveView = () => {
           h("td", { class: "mono" }, shard.shard.replace(/^shardId-0*(?=\d)/, "#")),
           number(shard.records, { "data-field": "records" }),
           number(shard.recordsPerSecond, { "data-field": "recordsPerSecond" }),
-          h("td", { class: "num", "data-field": "lag" }, formatLag(shard.millisBehindLatest))
+          h("td", { class: "num", "data-field": "lag" }, formatLag(shard.millisBehindLatest)),
+          owners && h("td", { class: "mono", "data-field": "owner" }, shard.owner ?? "")
         )))
     fill(
       byId("shards-body"),
-      rows.length > 0 ? rows : h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No driver reports progress to this server."))
+      rows.length > 0 ? rows : h("tr", {}, h("td", { colspan: owners ? 7 : 6, class: "empty" }, "No driver reports progress to this server."))
     )
     fill(
       byId("drivers-summary"),
