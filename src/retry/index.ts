@@ -17,9 +17,10 @@
  * 3 × 2.26 s (conflict backoff) + 0.15 s (processor backoff) ≈ 6.9 s in backoff before its records
  * are reported failed. Numeric (ADD) rows have no conflict loop (a fenced ADD writes again only
 after dropping records the row already holds, so at most once per record). Above the
- * processor, the polling consumer retries a batch that is not done until it is (a shard cannot skip
- * a record), backing off with `retry.baseMs`/`retry.capMs`; the Lambda handler leaves that level to
- * the event-source mapping (its `MaximumRetryAttempts`).
+ * processor, the polling consumer retries a batch whose failures may pass later until it is done
+ * (a record that can never succeed goes to its dead-letter policy instead), backing off with
+ * `retry.baseMs`/`retry.capMs`; the Lambda handler leaves that level to the event-source mapping
+ * (its `MaximumRetryAttempts`).
  *
  * @example
  * import { resolveRetryPolicy, retrySchedule } from "./retry/index.js"

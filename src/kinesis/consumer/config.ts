@@ -1,6 +1,7 @@
 import { Either, type Effect, type SubscriptionRef } from "effect"
 import { InvalidConfig, type DecodeError, type KinesisError } from "../../errors.js"
 import type { SourceRecord } from "../../processor/types.js"
+import { isSequenceNumber } from "../../record/sequence.js"
 import { type Backoff, checkRetryPolicy, type RetryPolicy } from "../../retry/index.js"
 import type { DeadLetterCallback, DeadLetterPolicy } from "../deadLetter.js"
 import type { ConsumerProgress } from "../stream/progress.js"
@@ -108,7 +109,6 @@ export const minGetRecordsSpacingMs = 200
 export const maxRecordsPerCall = 10_000
 
 const streamNamePattern = /^[a-zA-Z0-9_.-]{1,128}$/
-const sequencePattern = /^\d{1,128}$/
 
 const fail = (field: string, message: string) => Either.left(new InvalidConfig({ field, message }))
 
@@ -131,7 +131,7 @@ const checkPosition = (position: StartingPosition): InvalidConfig | undefined =>
     return new InvalidConfig({ field: "startingPosition", message: "give LATEST, TRIM_HORIZON, atTimestamp, atSequence or afterSequence" })
   }
   for (const [shardId, sequence] of Object.entries(sequences)) {
-    if (typeof sequence !== "string" || !sequencePattern.test(sequence)) {
+    if (!isSequenceNumber(sequence)) {
       return new InvalidConfig({ field: "startingPosition", message: `shard ${shardId}: "${String(sequence)}" is not a sequence number` })
     }
   }
