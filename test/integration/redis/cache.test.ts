@@ -14,32 +14,19 @@ import * as MemoryStore from "../../../src/state/memory/MemoryStore.js"
 import { blockKey, RedisCache } from "../../../src/state/redis/index.js"
 import { Store } from "../../../src/state/Store.js"
 import { hourly } from "../../../src/window/Window.js"
-import { joined, type Scenario, scenario, type SeedRow, shiftToNow, valueAs, writeRows } from "../../unit/query/rangeScenario.js"
+import { cacheTargets, joined, sameAnswersThroughCache, type Scenario, scenario, type SeedRow, shiftToNow, valueAs, writeRows } from "../../unit/query/rangeScenario.js"
 
 // Real time here (redis-server expires keys on its own clock): scenarios move to now.
 const nowBucket = () => Math.floor(Date.now() / 3_600_000)
 
-const targets = <V>(name: string, monoid: Monoid<V>) => {
-  const plain: RangeTarget<V> = { name, monoid, window: hourly(), store: name, cache: false }
-  return { plain, cached: { ...plain, cache: true } }
-}
-
-const sameAnswers = <V>(name: string, monoid: Monoid<V>, s: Scenario) => {
-  const { cached, plain } = targets(name, monoid)
-  return Effect.forEach(s.asks, (ask) =>
-    Effect.gen(function*() {
-      const through = yield* readRanges(cached, ask.entities, ask)
-      const direct = yield* readRanges(plain, ask.entities, ask)
-      expect(through, `${ask.entities.join(",")} ${ask.lo}..${ask.hi}`).toEqual(direct)
-    }), { discard: true })
-}
+const targets = <V>(name: string, monoid: Monoid<V>) => cacheTargets(monoid, name)
 
 const runScenario = <V>(name: string, monoid: Monoid<V>, valueOf: (r: SeedRow) => V, s: Scenario) =>
   Effect.gen(function*() {
     const store = MemoryStore.make()
     const cache = yield* Cache
     yield* writeRows(store.service, undefined, name, monoid, s.rows, valueOf)
-    const check = Effect.provideService(sameAnswers(name, monoid, s), Store, store.service)
+    const check = Effect.provideService(sameAnswersThroughCache(targets(name, monoid), s), Store, store.service)
     yield* check
     yield* check // from Redis now
     yield* writeRows(store.service, cache, name, monoid, s.late, valueOf)

@@ -5,11 +5,14 @@
  */
 import fc from "fast-check"
 import { Effect } from "effect"
+import { expect } from "vitest"
 import { custom } from "../../../src/monoid/custom.js"
 import type { Monoid } from "../../../src/monoid/Monoid.js"
+import { type RangeTarget, readRanges } from "../../../src/query/readRanges.js"
 import type { CacheService } from "../../../src/state/Cache.js"
 import type { CommitRequest } from "../../../src/state/Commit.js"
 import type { StoreService } from "../../../src/state/Store.js"
+import { hourly } from "../../../src/window/Window.js"
 
 /** Hourly bucket ids of 2024: far from zero, as real ones are. */
 export const baseBucket = 480_000
@@ -125,3 +128,18 @@ export const shiftToNow = (s: Scenario, nowMs: number = Date.now()): Scenario =>
     asks: s.asks.map((ask) => ({ ...ask, lo: ask.lo + by, hi: ask.hi + by }))
   }
 }
+
+/** One hourly pipeline's range target, read from the store alone (`plain`) and through the cache. */
+export const cacheTargets = <V>(monoid: Monoid<V>, name: string, store: string = name) => {
+  const plain: RangeTarget<V> = { name, monoid, window: hourly(), store, cache: false }
+  return { plain, cached: { ...plain, cache: true } }
+}
+
+/** Every ask answered through the cache equals the answer read from the store alone. */
+export const sameAnswersThroughCache = <V>(targets: ReturnType<typeof cacheTargets<V>>, s: Scenario) =>
+  Effect.forEach(s.asks, (ask) =>
+    Effect.gen(function*() {
+      const through = yield* readRanges(targets.cached, ask.entities, ask)
+      const direct = yield* readRanges(targets.plain, ask.entities, ask)
+      expect(through, `${ask.entities.join(",")} ${ask.lo}..${ask.hi}`).toEqual(direct)
+    }), { discard: true })

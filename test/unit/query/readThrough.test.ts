@@ -5,16 +5,17 @@ import { StoreError } from "../../../src/errors.js"
 import { makeMemoryMetrics, Metrics } from "../../../src/metrics/index.js"
 import type { Monoid } from "../../../src/monoid/Monoid.js"
 import { sum } from "../../../src/monoid/numeric.js"
-import { lastClosedBucket, type RangeTarget, readRanges } from "../../../src/query/readRanges.js"
+import { lastClosedBucket, readRanges } from "../../../src/query/readRanges.js"
 import { Cache, type CacheService } from "../../../src/state/Cache.js"
 import * as MemoryCache from "../../../src/state/memory/MemoryCache.js"
 import * as MemoryStore from "../../../src/state/memory/MemoryStore.js"
 import { Store } from "../../../src/state/Store.js"
-import { hourly } from "../../../src/window/Window.js"
 import {
   baseBucket,
+  cacheTargets,
   hourMs,
   joined,
+  sameAnswersThroughCache,
   type Scenario,
   scenario,
   type SeedRow,
@@ -24,21 +25,7 @@ import {
 } from "./rangeScenario.js"
 import { makeTestStore } from "./testStore.js"
 
-const targets = <V>(monoid: Monoid<V>) => {
-  const plain: RangeTarget<V> = { name: "views", monoid, window: hourly(), store: "t", cache: false }
-  return { plain, cached: { ...plain, cache: true } }
-}
-
-/** Every ask answered through the cache equals the answer read from the store alone. */
-const sameAnswers = <V>(monoid: Monoid<V>, s: Scenario) => {
-  const { cached, plain } = targets(monoid)
-  return Effect.forEach(s.asks, (ask) =>
-    Effect.gen(function*() {
-      const through = yield* readRanges(cached, ask.entities, ask)
-      const direct = yield* readRanges(plain, ask.entities, ask)
-      expect(through, `${ask.entities.join(",")} ${ask.lo}..${ask.hi}`).toEqual(direct)
-    }), { discard: true })
-}
+const targets = <V>(monoid: Monoid<V>) => cacheTargets(monoid, "views", "t")
 
 const runScenario = <V>(monoid: Monoid<V>, valueOf: (r: SeedRow) => V, s: Scenario) =>
   Effect.gen(function*() {
@@ -46,7 +33,7 @@ const runScenario = <V>(monoid: Monoid<V>, valueOf: (r: SeedRow) => V, s: Scenar
     const cache = MemoryCache.make()
     yield* TestClock.setTime(startMs)
     yield* writeRows(store.service, undefined, "t", monoid, s.rows, valueOf)
-    const check = sameAnswers(monoid, s).pipe(
+    const check = sameAnswersThroughCache(targets(monoid), s).pipe(
       Effect.provide(Layer.merge(Layer.succeed(Store, store.service), Layer.succeed(Cache, cache.service)))
     )
     yield* check
