@@ -5,6 +5,7 @@
  * so equal sketches have equal forms.
  */
 import { type Hash64, murmurHash64A } from "./murmurHash64A.js"
+import { maxRegisters } from "./registerMax.js"
 
 /** A HyperLogLog sketch: `2^precision` registers; treat it as immutable. */
 export interface Hll {
@@ -103,29 +104,6 @@ const mergeSparse = (precision: number, left: Uint32Array, right: Uint32Array): 
   while (i < left.length) out[n++] = left[i++]!
   while (j < right.length) out[n++] = right[j++]!
   return fromEntries(precision, n === out.length ? out : out.slice(0, n))
-}
-
-/**
- * Bytewise max of two register arrays, four registers per step: registers are below 64, so
- * `(a | 0x80) − b` never borrows across bytes and its high bit says `a ≥ b`; that bit spread to
- * the whole byte picks `a` or `b`.
- */
-const maxRegisters = (left: Uint8Array, right: Uint8Array): Uint8Array => {
-  if (left.byteOffset % 4 !== 0) left = left.slice() // word views need aligned offsets
-  if (right.byteOffset % 4 !== 0) right = right.slice()
-  const out = new Int32Array(left.length >>> 2)
-  const a = new Int32Array(left.buffer, left.byteOffset, out.length)
-  const b = new Int32Array(right.buffer, right.byteOffset, out.length)
-  for (let i = 0; i < out.length; i++) {
-    const x = a[i]!
-    const y = b[i]!
-    // `| 0` and `Math.imul` keep every step in int32 (a double on the way halves the speed:
-    // bench/sketch.bench.ts, dense merge): each high bit becomes 0x01, times 255 a 0xff byte.
-    const high = (((x | 0x80808080) - y) | 0) & 0x80808080
-    const mask = Math.imul(high >>> 7, 255)
-    out[i] = (x & mask) | (y & ~mask)
-  }
-  return new Uint8Array(out.buffer)
 }
 
 /** The register-wise max of two sketches of the same precision. */
