@@ -7,6 +7,7 @@ import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
 import { DecodeError } from "../errors.js"
 import { defaultMaxRecordBytes, type JsonDecoderOptions, parseJson } from "./decoders.js"
+import { unchangedByDecoding } from "./schemaFastPath.js"
 import type { Decoder } from "./types.js"
 
 // The schema's explanation quotes the values it rejected: at most 32 characters of each.
@@ -25,10 +26,13 @@ const clipActuals = (text: string): string =>
 export const schemaDecoder = <A, I>(schema: Schema.Schema<A, I, never>, options?: JsonDecoderOptions): Decoder<A> => {
   const maxBytes = options?.maxBytes ?? defaultMaxRecordBytes
   const validate = ParseResult.decodeUnknownEither(schema)
+  // Records the parser would return unchanged skip it (schemaFastPath.ts); the rest go through it.
+  const unchanged = unchangedByDecoding(schema.ast)
   return {
     decode: (data): Either.Either<A, DecodeError> => {
       const parsed = parseJson(data, maxBytes)
       if (Either.isLeft(parsed)) return parsed as Either.Either<never, DecodeError>
+      if (unchanged !== undefined && unchanged(parsed.right)) return parsed as Either.Either<A, never>
       const valid = validate(parsed.right)
       // A Right carries no error: returned as it is, with no new object per record.
       return Either.isRight(valid)
