@@ -22,6 +22,16 @@ const peerRules = {
 }
 
 const maxDepth = 5
+
+/**
+ * Effect per module (`effect/Effect`), never the `effect` barrel: esbuild keeps every export of a
+ * namespace re-exported by the barrel, so `import { Effect } from "effect"` put ~170 KiB more into
+ * a Lambda handler's bundle (bench/results.md, cold start).
+ */
+const effectBarrel = {
+  name: "effect",
+  message: 'import Effect per module (import * as Effect from "effect/Effect"): the barrel defeats tree-shaking'
+}
 const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
@@ -47,7 +57,7 @@ const layeringRules = layers.flatMap((layer, index) =>
           message: `layering: src/${folder} may not import the package's entry points`
         }
       ]
-      return { files: [files], rules: { "no-restricted-imports": ["error", { patterns }] } }
+      return { files: [files], rules: { "no-restricted-imports": ["error", { paths: [effectBarrel], patterns }] } }
     })
   })
 )
@@ -60,7 +70,8 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error",
-      "no-constant-condition": ["error", { checkLoops: false }]
+      "no-constant-condition": ["error", { checkLoops: false }],
+      "no-restricted-imports": ["error", { paths: [effectBarrel] }]
     }
   },
   ...layeringRules

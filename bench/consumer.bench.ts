@@ -9,7 +9,11 @@
  */
 import { DynamoDBClient, ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb"
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from "@aws-sdk/client-kinesis"
-import { Effect, Fiber, Layer, Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { KinesisApi, KinesisClient as MurmurKinesisClient, makeProgress, runConsumer } from "../src/kinesis/consumer/index.js"
 import { layerNoop } from "../src/metrics/noop.js"
 import { count } from "../src/monoid/index.js"

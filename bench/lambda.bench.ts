@@ -11,7 +11,8 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch"
 import type { Context as AwsContext } from "aws-lambda"
-import { Layer, Schema } from "effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { kinesisHandler, type KinesisStreamEvent, type KinesisStreamRecord, type LambdaContext } from "../src/kinesis/lambda/index.js"
 import { layerNoop } from "../src/metrics/noop.js"
 import { count } from "../src/monoid/index.js"

@@ -10,7 +10,7 @@
  * Run alone with `npx tsx bench/leases.bench.ts`, or through `npm run bench`.
  */
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { defaultLeaseDurationMs, defaultLeaseRenewMs } from "../src/kinesis/consumer/leases/index.js"
 import { localCredentials, localKinesisClient, startDynamoDbLocal, startKinesalite, startScoped } from "../src/local/index.js"
 import { createTables } from "../src/state/dynamodb/index.js"

@@ -10,7 +10,9 @@
  * median of per-round ratios (robust on a loaded machine), with medians of wall and CPU time.
  * Run alone with `npx tsx bench/processor.bench.ts`, or through `npm run bench`.
  */
-import { Layer, ManagedRuntime, Schema } from "effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Schema from "effect/Schema"
 import { layerNoop } from "../src/metrics/noop.js"
 import { sum } from "../src/monoid/index.js"
 import { pipeline } from "../src/pipeline/index.js"

@@ -8,7 +8,8 @@
  * Run alone with `npx tsx bench/query.bench.ts`, or through `npm run bench`.
  */
 import { BatchWriteItemCommand, type ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { localCredentials, startDynamoDbLocal, startRedis, startScoped } from "../src/local/index.js"
 import { count } from "../src/monoid/index.js"
 import { type RangeTarget, readRanges } from "../src/query/readRanges.js"

@@ -4,7 +4,10 @@
  *
  *   npx tsx examples/quickstart.ts
  */
-import { Console, Effect, Layer, Schema } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { count, schemaDecoder, layerNoop, MemoryState, pipeline, processBatch, Query, type SourceRecord, sum, Window } from "../src/index.js"
 
 const PageView = Schema.Struct({ page: Schema.String, country: Schema.String, ms: Schema.Number })

@@ -1,8 +1,7 @@
 /**
  * Every typed error the library raises, in one module so users can `catchTag` them.
  */
-import { Data } from "effect"
-
+import * as Data from "effect/Data"
 /** A pipeline definition is incomplete or inconsistent. `missing` names the piece. */
 export class InvalidPipeline extends Data.TaggedError("InvalidPipeline")<{
   readonly pipeline: string

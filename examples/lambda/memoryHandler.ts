@@ -2,7 +2,7 @@
  * The same handler on in-memory state and no metrics: for trying the example without AWS, and
  * for the cold-start bench (which bundles it).
  */
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import { kinesisHandlerWithLayer } from "../../src/kinesis/lambda/index.js"
 import { layerNoop } from "../../src/metrics/index.js"
 import * as MemoryState from "../../src/state/memory/MemoryState.js"

@@ -2,7 +2,7 @@
  * The example's pipeline: page views per page, in hourly buckets kept 7 days, counted once each.
  * Shared by the deployable handler and the in-memory one.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { count } from "../../src/monoid/index.js"
 import { pipeline } from "../../src/pipeline/index.js"
 import { schemaDecoder } from "../../src/processor/index.js"

@@ -5,7 +5,9 @@
  * @types/aws-lambda's KinesisStreamHandler. Prints one line the script checks.
  */
 import type { KinesisStreamEvent, KinesisStreamHandler } from "aws-lambda"
-import { Effect, Layer, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { count, layerNoop, MemoryState, pipeline, processBatch, Query, schemaDecoder, type SourceRecord, Window } from "murmur-ts"
 import { kinesisHandler } from "murmur-ts/lambda"
 

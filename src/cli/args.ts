@@ -2,7 +2,9 @@
  * The command line, parsed by hand (no CLI library is installed): a small grammar of commands
  * and flags, every problem a typed `InvalidArguments` carrying the usage text.
  */
-import { type Duration, Either, Option } from "effect"
+import type * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import { parseDuration } from "../window/duration.js"
 import { InvalidArguments } from "./errors.js"
 

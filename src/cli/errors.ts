@@ -1,7 +1,7 @@
 /**
  * The command line's own errors. They are not library errors: the library entry does not export them.
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import type { LocalServerFailed } from "../local/LocalServerFailed.js"
 
 /**

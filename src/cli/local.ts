@@ -4,7 +4,8 @@
  * `run`, `produce` and `query` in another shell work with no server started by hand. Serves until
  * interrupted; the servers keep their data in memory, so it goes with them.
  */
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { localCredentials, localRegion } from "../local/credentials.js"
 import { startDynamoDbLocalOn, localDynamoClient } from "../local/dynamodbLocal.js"
 import { javaAvailable } from "../local/java.js"

@@ -6,7 +6,11 @@
  * resource (consumers, servers, DynamoDB Local's JVM) before the process exits.
  */
 import { NodeRuntime } from "@effect/platform-node"
-import { Cause, Console, Effect, Exit, Option } from "effect"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import { parseArgs, usageOf } from "./args.js"
 import { importNeeding } from "./optionalPackages.js"
 import { produceLines } from "./produceLines.js"

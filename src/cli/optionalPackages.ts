@@ -3,7 +3,7 @@
  * imported only when run, so `run`, `query` and `--help` work without them, and a missing one is
  * named with the command that installs it instead of Node's stack trace.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { MissingPackage } from "./errors.js"
 
 /** The package Node could not find, from its ERR_MODULE_NOT_FOUND message. */

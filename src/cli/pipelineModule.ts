@@ -4,7 +4,8 @@
  * `definePipeline` returns, and a module with one pipeline and one decoder under other names works
  * too. What it cannot use, it names with the fix.
  */
-import { Effect, Either } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import { existsSync } from "node:fs"
 import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"

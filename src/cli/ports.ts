@@ -1,5 +1,5 @@
 /** Ports the CLI listens on are checked before the work starts, so a taken one is named at once. */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { createServer } from "node:net"
 import { PortTaken } from "./errors.js"
 

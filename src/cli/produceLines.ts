@@ -4,7 +4,11 @@
  * shard, in order); a line the module's decoder rejects is put anyway, under its line number, and
  * reported, so malformed input can be tested too.
  */
-import { Console, Context, Effect, Either, Layer } from "effect"
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import { createReadStream } from "node:fs"
 import { createInterface } from "node:readline"
 import { InvalidConfig } from "../errors.js"

@@ -4,7 +4,10 @@
  * line per key, each value as its answer (`Query.renderAt`: an hll's `{ estimate }`, a top-K's
  * `[{ item, count }]`, a decayed sum's value now), or a bloom pipeline's membership.
  */
-import { Clock, Console, Effect, Layer } from "effect"
+import * as Clock from "effect/Clock"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { InvalidConfig } from "../errors.js"
 import { layerNoop } from "../metrics/noop.js"
 import * as Query from "../query/index.js"

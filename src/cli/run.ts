@@ -3,7 +3,10 @@
  * the polling consumer or the Lambda handler fed as the event-source mapping feeds it, until
  * interrupted. Progress goes to the console every 10 s.
  */
-import { Console, Effect, Layer, SubscriptionRef } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as SubscriptionRef from "effect/SubscriptionRef"
 import { InvalidConfig } from "../errors.js"
 import { KinesisApi, KinesisClient } from "../kinesis/stream/KinesisApi.js"
 import { makeProgress } from "../kinesis/stream/progress.js"

@@ -1,5 +1,7 @@
 /** The environment `murmur run` reads. */
-import { Config, Either, Option } from "effect"
+import * as Config from "effect/Config"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import { InvalidConfig } from "../errors.js"
 
 /** Where `run` reads from and writes to. */

@@ -2,7 +2,7 @@
  * Dead letters: what a driver does with a record that can never succeed, shared by the Lambda
  * handler and (later) the polling consumer.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { StoreErrorReason } from "../errors.js"
 import type { SourceRecord } from "../processor/types.js"
 import { reasonOf } from "../state/storeErrors.js"

@@ -1,5 +1,4 @@
-import { Data } from "effect"
-
+import * as Data from "effect/Data"
 /**
  * A local server (DynamoDB Local, kinesalite, redis-server) could not start or did not answer
  * in time. `server` names which; the CLI maps this to its own `DemoFailed`.

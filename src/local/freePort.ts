@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { createServer } from "node:net"
 import { LocalServerFailed } from "./LocalServerFailed.js"
 

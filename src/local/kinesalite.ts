@@ -1,6 +1,7 @@
 import { KinesisClient } from "@aws-sdk/client-kinesis"
 import { NodeHttpHandler } from "@smithy/node-http-handler"
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type { AddressInfo } from "node:net"
 // kinesalite ships no types: see src/types/kinesalite.d.ts.
 import kinesalite from "kinesalite"

@@ -2,7 +2,10 @@
  * A throwaway `redis-server` (Debian's, or any on the PATH) on a free 127.0.0.1 port, for tests,
  * benches and the demo: nothing persisted, killed when its scope closes.
  */
-import { Duration, Effect, Schedule, type Scope } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import { Redis } from "ioredis"
 import { type ChildProcess, spawn } from "node:child_process"
 import { freePort } from "./freePort.js"

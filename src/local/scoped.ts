@@ -1,5 +1,7 @@
-import { Cause, Effect, Exit, Scope } from "effect"
-
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
 /** A value started in its own scope, and the way to close that scope from promise-based code. */
 export type Started<A> = A & {
   /** Closes the scope: stops the server and releases what it opened. */

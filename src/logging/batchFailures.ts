@@ -4,8 +4,7 @@
  * shard, sequence range, error tag and the store's message), never record payloads or keys.
  * Typed structurally so this low module needs nothing from the processor.
  */
-import { Effect } from "effect"
-
+import * as Effect from "effect/Effect"
 /** What this needs of a source record: its position. */
 export interface RecordPosition {
   readonly sequence?: string | undefined

@@ -1,5 +1,4 @@
-import { LogLevel } from "effect"
-
+import * as LogLevel from "effect/LogLevel"
 /** The environment variables read for the log level, first set wins. */
 export const logLevelVariables = ["MURMUR_LOG_LEVEL", "AWS_LAMBDA_LOG_LEVEL", "POWERTOOLS_LOG_LEVEL"] as const
 

@@ -2,7 +2,12 @@
  * Effect `Logger`s for the two places the library runs: JSON lines for Lambda (CloudWatch Logs
  * Insights reads their fields), one readable line for people at a terminal.
  */
-import { Cause, HashMap, Layer, List, Logger, type LogLevel } from "effect"
+import * as Cause from "effect/Cause"
+import * as HashMap from "effect/HashMap"
+import * as Layer from "effect/Layer"
+import * as List from "effect/List"
+import * as Logger from "effect/Logger"
+import type * as LogLevel from "effect/LogLevel"
 import { logLevelFromEnv } from "./level.js"
 
 /** Options of the logger layers. */

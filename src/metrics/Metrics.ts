@@ -1,5 +1,5 @@
-import { Context, type Effect } from "effect"
-
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
 /**
  * Counters and latencies, named as the Go library names them: `<pipeline>` (records merged),
  * `<pipeline>:retry`, `<pipeline>:dedup_skip`, `<pipeline>:row_failed` (row commits that failed),

@@ -3,7 +3,10 @@
  * Prometheus) sees them: one counter per name, a gauge per name, `murmur_errors` tagged by name,
  * and the histogram `murmur_latency_ms` tagged by pipeline and op.
  */
-import { Effect, Layer, Metric, MetricBoundaries } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as MetricBoundaries from "effect/MetricBoundaries"
 import { Metrics, type MetricsService } from "./Metrics.js"
 
 /** Latency buckets: 1 ms doubling to about 16 s. */

@@ -3,7 +3,13 @@
  * into metrics, the way Powertools for AWS Lambda's metrics do. Recording only updates maps;
  * `flush` writes what was recorded since the last flush, one document per set of dimension values.
  */
-import { Clock, Context, Effect, Layer, Option, Schedule, type Scope } from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import { Metrics, type MetricsService } from "./Metrics.js"
 import { type MetricKind, type MetricId, parseMetricName } from "./names.js"
 

@@ -2,7 +2,9 @@
  * In-memory metrics with a snapshot, as the Go library's InMemory recorder keeps them: counters,
  * gauges, error counts with the last message, and per (pipeline, op) a ring of 4096 latency samples.
  */
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { Metrics, type MetricsService } from "./Metrics.js"
 
 /** Percentiles of the kept latency samples, in milliseconds. */

@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { Metrics, type MetricsService } from "./Metrics.js"
 
 /** Metrics that discard everything (the default when you want none). */

@@ -1,5 +1,4 @@
-import { Data } from "effect"
-
+import * as Data from "effect/Data"
 /**
  * Stored bytes that are not a value of the monoid reading them (wrong magic, truncated, another
  * precision or capacity). Codecs throw it from `decode`; stores turn it into a malformed-row error.

@@ -3,7 +3,9 @@
  * trending. Stored in the Go Murmur library's 17-byte layout: f64 value, i64 time in Unix
  * nanoseconds, one "set" byte (all zero = unset), little-endian.
  */
-import { Clock, Duration, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import { InvalidConfig } from "../errors.js"
 import type { Monoid } from "./Monoid.js"
 import { MalformedValue } from "./MalformedValue.js"

@@ -5,7 +5,7 @@
  * `@opentelemetry/sdk-trace-base` installed next to murmur-ts.
  */
 import { NodeSdk, type Resource } from "@effect/opentelemetry"
-import type { Layer } from "effect"
+import type * as Layer from "effect/Layer"
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base"
 
 /** Options of `layerOtel`. */

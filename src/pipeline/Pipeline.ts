@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { InvalidPipeline } from "../errors.js"
 import type { Monoid } from "../monoid/Monoid.js"
 import type { Window } from "../window/Window.js"

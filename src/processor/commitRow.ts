@@ -2,7 +2,9 @@
  * Commits one unit (a row's contributions) with retries entered only after a transient failure,
  * so the success path allocates no schedule.
  */
-import { Cause, Effect, Option } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { RetriesExhausted, StoreError } from "../errors.js"
 import type { MetricsService } from "../metrics/Metrics.js"
 import { type RetryPolicy, retrySchedule } from "../retry/index.js"

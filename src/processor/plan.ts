@@ -2,7 +2,7 @@
  * The synchronous first phase of a batch: decode every record, extract keys and values, and group
  * the contributions into per-row commit units. Plain code in one pass, no Effect per record.
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { DecodeError, InvalidKey } from "../errors.js"
 import type { Pipeline } from "../pipeline/Pipeline.js"
 import { keyProblem } from "../record/index.js"

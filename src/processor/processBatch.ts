@@ -2,7 +2,12 @@
  * The processor: turns a batch of source records into store commits and reports one outcome per
  * record. Both drivers (Lambda handler, polling consumer) call it and never re-implement it.
  */
-import { Cause, type Clock, Context, Effect, Either, Option } from "effect"
+import * as Cause from "effect/Cause"
+import type * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import { type InvalidConfig, InvalidKey, type RecordError, RetriesExhausted, StoreError } from "../errors.js"
 import { Metrics, type MetricsService } from "../metrics/Metrics.js"
 import type { Pipeline } from "../pipeline/Pipeline.js"

@@ -1,5 +1,5 @@
 /** Chooses the commit strategy of a batch from the pipeline's delivery setting and the batch. */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { InvalidConfig } from "../errors.js"
 import type { Pipeline } from "../pipeline/Pipeline.js"
 import { compareSequence } from "../record/index.js"

@@ -1,4 +1,5 @@
-import type { Effect, Either } from "effect"
+import type * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
 import type { DecodeError, InvalidConfig, RecordError } from "../errors.js"
 import type { RetryPolicy } from "../retry/index.js"
 

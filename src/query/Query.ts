@@ -4,7 +4,9 @@
  * key (through the cache when the pipeline has one, see `readRanges`). Rows fold per key with the
  * pipeline's monoid in ascending bucket order; a bucket with no row contributes the identity.
  */
-import { Clock, Duration, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import { InvalidKey, InvalidRange, NotWindowed, RangeTooLarge, type StoreError, WindowRequired } from "../errors.js"
 import { keyProblem } from "../record/index.js"
 import type { RowKey } from "../state/RowKey.js"

@@ -2,7 +2,9 @@
  * Membership reads of a `bloom` pipeline: whether a key's filter may hold an element, all-time or
  * over the last duration (the buckets' filters are merged first, so a week is seven days' OR).
  */
-import { Data, type Duration, Effect } from "effect"
+import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import type { InvalidKey, RangeTooLarge, StoreError, WindowRequired } from "../errors.js"
 import { type Bloom, bloomContains } from "../monoid/sketch/bloom.js"
 import type { Store } from "../state/Store.js"

@@ -1,4 +1,4 @@
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import type { Monoid } from "../monoid/Monoid.js"
 import type { BucketRow } from "../state/Store.js"
 

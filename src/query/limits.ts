@@ -1,5 +1,4 @@
-import { Context } from "effect"
-
+import * as Context from "effect/Context"
 /** How much one query may read; a guard against a typo turning into a 500,000-row read. */
 export interface QueryLimitsService {
   /** Buckets per key in one `window` or `range` query. Default 10,000 (about 7 days of minutes). */

@@ -9,7 +9,10 @@
  * from the store. A cache that fails is a metric (`<pipeline>:cache_fallback`), never an error:
  * the whole read then goes to the store.
  */
-import { Cause, Clock, Effect, Option } from "effect"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { StoreError } from "../errors.js"
 import { Metrics } from "../metrics/Metrics.js"
 import type { Monoid } from "../monoid/Monoid.js"

@@ -1,5 +1,4 @@
-import { Context } from "effect"
-
+import * as Context from "effect/Context"
 /** How queries read the store. */
 export interface QueryReadsService {
   /** Keys read at once (one DynamoDB `Query` each) by a window or range over many keys. Default 16. */

@@ -2,7 +2,8 @@
  * Aggregates as answers: plain JSON-ready data per monoid kind, so a reader sees what a sketch
  * means (an estimate, a ranking, a score now) instead of its registers or bits.
  */
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import type { DecayedSumMonoid } from "../monoid/decayedSum.js"
 import type { MapOfMonoid } from "../monoid/mapOf.js"
 import type { Monoid } from "../monoid/Monoid.js"

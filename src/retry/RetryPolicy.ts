@@ -2,7 +2,7 @@
  * The retry policy every retrying part of the library takes (processor commits, compare-and-swap
  * conflicts, the drivers' own calls), its defaults, and its resolution: written once, here.
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { InvalidConfig } from "../errors.js"
 
 /**

@@ -1,5 +1,8 @@
 /** The schedules a `RetryPolicy` stands for: full-jitter backoff, unbounded or bounded. */
-import { Duration, Effect, Random, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
 import type { RetryPolicy } from "./RetryPolicy.js"
 
 /** The part of a policy that sets delays (no bound): what an endless retry loop takes. */

@@ -1,4 +1,6 @@
-import { Context, type Effect, type Option } from "effect"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import type { StaleCheckpoint, StoreError } from "../errors.js"
 
 /** Identity of a shard's checkpoint: application (consumer group), stream and shard. */

@@ -3,7 +3,10 @@
  * A lease lives on the shard's checkpoint item (same key, same table), so a checkpoint written
  * through a lease is one conditional write that checks ownership and order together.
  */
-import { Context, Data, type Effect, type Option } from "effect"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import type { StaleCheckpoint, StoreError } from "../errors.js"
 import type { CheckpointKey } from "./Checkpoints.js"
 

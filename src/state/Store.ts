@@ -1,4 +1,6 @@
-import { Context, type Effect, type Option } from "effect"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import type { StoreError } from "../errors.js"
 import type { Monoid } from "../monoid/Monoid.js"
 import type { BucketRange } from "../window/Window.js"

@@ -4,8 +4,8 @@
  * wrapped to carry it), so the library makes spans only when a real tracer is installed (for
  * example `layerOtel` from `murmur-ts/otel`): with none, nothing changes on any path.
  */
-import { Effect, type Tracer } from "effect"
-
+import * as Effect from "effect/Effect"
+import type * as Tracer from "effect/Tracer"
 // Effect's built-in tracer, installed when nobody provides one: its spans go nowhere.
 const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
 

@@ -1,5 +1,4 @@
-import { Duration } from "effect"
-
+import * as Duration from "effect/Duration"
 /** Bucket sizes, in milliseconds. */
 export const granularityMillis = {
   minute: 60_000,

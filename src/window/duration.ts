@@ -2,8 +2,8 @@
  * The one duration syntax of the HTTP API and the CLI: `1h`, `90m`, `1 hour`, `2 days`, `1h30m`,
  * `1.5 hours`. A low module so every face of the library reads durations the same way.
  */
-import { Duration, Option } from "effect"
-
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
 const unitMillis: Readonly<Record<string, number>> = (() => {
   const table: Record<string, number> = {}
   const add = (ms: number, names: ReadonlyArray<string>) => names.forEach((name) => (table[name] = ms))

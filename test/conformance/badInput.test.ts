@@ -4,7 +4,8 @@
  * fail the same way), and no other record of the batch is lost.
  */
 import type { KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda"
-import { Layer, Schema } from "effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { afterEach, describe, expect, it } from "vitest"
 import type { DecodeError } from "../../src/errors.js"
 import { kinesisHandler } from "../../src/kinesis/lambda/index.js"

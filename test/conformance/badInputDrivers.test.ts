@@ -11,7 +11,10 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis"
-import { Effect, Exit, Fiber, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { DecodeError } from "../../src/errors.js"
 import { KinesisApi, KinesisClient as MurmurKinesisClient, runConsumer } from "../../src/kinesis/consumer/index.js"

@@ -6,7 +6,8 @@
  * redelivered). The bad record gets its typed outcome, every good record is applied exactly
  * once, and memory and DynamoDB end with identical rows.
  */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { canNeverSucceed } from "../../src/kinesis/deadLetter.js"
 import { layerNoop } from "../../src/metrics/index.js"

@@ -4,7 +4,9 @@
  * reading the same shards at once, and poison records, must leave DynamoDB exactly as the
  * reference fold says.
  */
-import { Effect, Fiber, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import { describe, expect, it } from "vitest"
 import { KinesisApi, KinesisClient, runConsumer } from "../../src/kinesis/consumer/index.js"
 import { layerNoop } from "../../src/metrics/noop.js"

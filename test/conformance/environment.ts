@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb"
 import { CreateStreamCommand, type KinesisClient, PutRecordsCommand, type _Record } from "@aws-sdk/client-kinesis"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { inject } from "vitest"
 import { createTables } from "../../src/state/dynamodb/index.js"
 import { localCredentials } from "../../src/local/index.js"

@@ -5,7 +5,7 @@
  * reference fold says.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import { describe, expect, it } from "vitest"
 import { kinesisHandler } from "../../src/kinesis/lambda/index.js"
 import { layerNoop } from "../../src/metrics/noop.js"

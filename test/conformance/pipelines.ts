@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { count, hll, max, sum, topK, tuple } from "../../src/monoid/index.js"
 import { type DeliveryStrategy, pipeline } from "../../src/pipeline/index.js"
 import { schemaDecoder } from "../../src/processor/schemaDecoder.js"

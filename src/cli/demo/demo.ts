@@ -10,7 +10,14 @@
  * With `workers`, the hourly pipeline is read by that many lease-sharing workers (`runWorker`)
  * instead of one `runConsumer`, and the output names which worker holds which shard.
  */
-import { Console, Context, Duration, Effect, Fiber, Layer, Schedule, SubscriptionRef } from "effect"
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import * as SubscriptionRef from "effect/SubscriptionRef"
 import { DemoFailed, type PortTaken, serverFailed } from "../errors.js"
 import { ensurePortFree } from "../ports.js"
 import { makeKinesisHandler } from "../../kinesis/lambda/handler.js"

@@ -3,7 +3,8 @@
  * users as partition keys, and a few malformed records. The expected totals are counted here,
  * from exactly what is produced, so the demo can check what it reads back.
  */
-import { Effect, Random } from "effect"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
 import type { PageView } from "./pageViews.js"
 
 /** One record to put: its partition key and bytes. */

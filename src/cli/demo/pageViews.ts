@@ -2,7 +2,7 @@
  * The demo's data and pipelines: page views, counted per page and per country in hourly buckets
  * (driven by the polling consumer), and per page all-time (driven by the Lambda handler).
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { count } from "../../monoid/index.js"
 import { type Pipeline, pipeline } from "../../pipeline/Pipeline.js"
 import { schemaDecoder } from "../../processor/schemaDecoder.js"

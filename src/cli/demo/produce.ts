@@ -6,7 +6,7 @@ import {
   type PutRecordsRequestEntry,
   waitUntilStreamExists
 } from "@aws-sdk/client-kinesis"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { DemoFailed } from "../errors.js"
 import { fullJitterBackoff } from "../../retry/index.js"
 import type { ProducedRecord } from "./generate.js"

@@ -2,7 +2,7 @@
  * The demo's closing report: top pages all-time and for the last hour, views per country, then
  * the check that every total read back equals what was produced.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { DemoFailed } from "../errors.js"
 import * as Query from "../../query/index.js"
 import { bucketId, bucketStart } from "../../window/Window.js"

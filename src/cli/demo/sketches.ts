@@ -3,7 +3,7 @@
  * (Misra-Gries top-K, hourly) and trending pages (a sum decaying by half every hour), and the
  * report that checks them against exact counts kept from the produced events.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { decayedSum, type Decayed, hll, type Hll, hllEstimate, topK, type TopK } from "../../monoid/index.js"
 import { type Pipeline, pipeline } from "../../pipeline/Pipeline.js"
 import * as Query from "../../query/index.js"

@@ -2,7 +2,10 @@
  * Where the demo keeps its aggregates: DynamoDB Local when Java is present (started here, or an
  * endpoint given by the caller), else the in-memory store, which both drivers then share.
  */
-import { Context, Effect, Layer, type Scope } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import { layerMemory, type MetricsSnapshots } from "../../metrics/memory.js"
 import type { Metrics } from "../../metrics/Metrics.js"
 import type { Checkpoints } from "../../state/Checkpoints.js"

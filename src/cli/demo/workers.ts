@@ -2,7 +2,8 @@
  * `demo --workers N`: the hourly pipeline read by N lease-sharing workers (`runWorker`) in this
  * process instead of one `runConsumer`, and who holds which shard, from their lease events.
  */
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import type { ConsumerConfig } from "../../kinesis/consumer/config.js"
 import type { LeaseEvent } from "../../kinesis/consumer/leases/events.js"
 import { runWorker } from "../../kinesis/consumer/leases/runWorker.js"

@@ -7,7 +7,8 @@
  */
 import type { _Record, GetRecordsCommandOutput } from "@aws-sdk/client-kinesis"
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, LambdaContext } from "../../kinesis/lambda/events.js"
-import { Effect, type SubscriptionRef } from "effect"
+import * as Effect from "effect/Effect"
+import type * as SubscriptionRef from "effect/SubscriptionRef"
 import type { KinesisError } from "../../errors.js"
 import { KinesisApi } from "../../kinesis/stream/KinesisApi.js"
 import { afterSequence, iteratorRequest, latest, type ShardPosition, trimHorizon } from "../../kinesis/stream/position.js"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { StoreError } from "../../errors.js"
 import { logBatchFailures } from "../../logging/index.js"
 import { Metrics } from "../../metrics/Metrics.js"

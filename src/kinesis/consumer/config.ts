@@ -1,4 +1,6 @@
-import { Either, type Effect, type SubscriptionRef } from "effect"
+import * as Either from "effect/Either"
+import type * as Effect from "effect/Effect"
+import type * as SubscriptionRef from "effect/SubscriptionRef"
 import { InvalidConfig, type DecodeError, type KinesisError } from "../../errors.js"
 import type { SourceRecord } from "../../processor/types.js"
 import { isSequenceNumber } from "../../record/sequence.js"

@@ -1,4 +1,6 @@
-import { Clock, Effect, Stream } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import type { Pipeline } from "../../pipeline/Pipeline.js"
 import type { Decoder } from "../../processor/types.js"
 import type { CheckpointKey } from "../../state/Checkpoints.js"

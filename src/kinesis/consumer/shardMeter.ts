@@ -1,4 +1,5 @@
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import { Metrics } from "../../metrics/Metrics.js"
 
 /** Per-shard gauges of the consumer; one meter per shard fiber. */

@@ -1,6 +1,8 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda"
-import { Context, Data, Effect, Layer } from "effect"
-
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 // The SDK client is loaded when a look-up runs, not when the handler is imported: with the SDK
 // external (as the Lambda runtime provides it), importing it costs about as much as the rest of
 // the handler's cold start (bench/coldStart.bench.ts), and a handler that never checks never pays.

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { DecodeError } from "../../errors.js"
 import type { Decoder } from "../../processor/types.js"
 import { isInvalidBase64Payload } from "./records.js"

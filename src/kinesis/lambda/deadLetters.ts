@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Metrics } from "../../metrics/Metrics.js"
 import type { RecordOutcome, SourceRecord } from "../../processor/types.js"
 import { canNeverSucceed, deliverDeadLetter } from "../deadLetter.js"

@@ -1,4 +1,5 @@
-import { type ConfigError, Layer } from "effect"
+import type * as ConfigError from "effect/ConfigError"
+import * as Layer from "effect/Layer"
 import type { Metrics } from "../../metrics/Metrics.js"
 import { layerNoop } from "../../metrics/noop.js"
 import { DynamoState } from "../../state/dynamodb/DynamoState.js"

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { InvalidConfig } from "../../errors.js"
 import type { DeadLetterCallback, DeadLetterPolicy } from "../deadLetter.js"
 import type { MappingCheckConfig, MappingCheckMode } from "./mappingCheck.js"

@@ -1,4 +1,4 @@
-import type { Either } from "effect"
+import type * as Either from "effect/Either"
 import type { InvalidConfig } from "../../errors.js"
 import type { Pipeline } from "../../pipeline/Pipeline.js"
 import type { Decoder } from "../../processor/types.js"
@@ -38,8 +38,8 @@ export const makeKinesisHandler = <E, V>(
  * @example
  * import { count, pipeline, schemaDecoder } from "murmur-ts"
  * import { kinesisHandler } from "murmur-ts/lambda"
- * import { Schema } from "effect"
- *
+ * import * as Schema from "effect/Schema"
+*
  * const PageView = Schema.Struct({ page: Schema.String })
  * const pageViews = pipeline({ name: "page-views", key: (e: typeof PageView.Type) => e.page, monoid: count, store: "aggregates" })
  * export const handler = kinesisHandler(pageViews, schemaDecoder(PageView))

@@ -1,5 +1,12 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord, LambdaContext } from "./events.js"
-import { Cause, Clock, Duration, Effect, Either, Exit, Layer, Runtime } from "effect"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Runtime from "effect/Runtime"
 import { InvalidConfig } from "../../errors.js"
 import { logBatchFailures } from "../../logging/batchFailures.js"
 import { layerJsonLogger } from "../../logging/loggers.js"
@@ -64,8 +71,8 @@ export const makeKinesisHandlerWithLayer = <E, V>(
  * handlers start faster. Throws `InvalidConfig` at construction for invalid options.
  *
  * @example
- * import { Layer } from "effect"
- * import { jsonDecoder, layerNoop, MemoryStore } from "murmur-ts"
+ * import * as Layer from "effect/Layer"
+* import { jsonDecoder, layerNoop, MemoryStore } from "murmur-ts"
  * import { kinesisHandlerWithLayer } from "murmur-ts/lambda"
  *
  * export const handler = kinesisHandlerWithLayer(pageViews, jsonDecoder(), { layer: Layer.merge(MemoryStore.layer, layerNoop) })

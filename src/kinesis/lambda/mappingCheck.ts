@@ -1,4 +1,8 @@
-import { Clock, Duration, Effect, Either, Option } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import { type EventSourceMapping, LambdaApiError, LambdaMappings } from "./LambdaMappings.js"
 import { type Parallelism, readersOf } from "./parallelism.js"
 

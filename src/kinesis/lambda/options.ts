@@ -1,4 +1,6 @@
-import { Either, type Clock, type Layer } from "effect"
+import * as Either from "effect/Either"
+import type * as Clock from "effect/Clock"
+import type * as Layer from "effect/Layer"
 import { InvalidConfig, type DecodeError } from "../../errors.js"
 import type { Metrics } from "../../metrics/Metrics.js"
 import { checkRetryPolicy, type RetryPolicy } from "../../retry/index.js"

@@ -1,5 +1,6 @@
 import type { KinesisStreamRecord } from "./events.js"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { Metrics } from "../../metrics/Metrics.js"
 import type { Pipeline } from "../../pipeline/Pipeline.js"
 import type { RecordOutcome } from "../../processor/types.js"

@@ -1,5 +1,6 @@
-import { type Layer, ManagedRuntime, type Runtime } from "effect"
-
+import type * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import type * as Runtime from "effect/Runtime"
 /**
  * One `ManagedRuntime` per container: built at the first invocation, reused by the next ones.
  * `ManagedRuntime` remembers a failed build, so after a failure this drops it and the next

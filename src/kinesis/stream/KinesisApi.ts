@@ -10,7 +10,11 @@ import {
   type ListShardsCommandOutput
 } from "@aws-sdk/client-kinesis"
 import { NodeHttpHandler } from "@smithy/node-http-handler"
-import { Config, Context, Effect, Layer, Option } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { KinesisError } from "../../errors.js"
 
 /** Options of the client layer; each falls back to the environment. */

@@ -1,5 +1,5 @@
-import { Effect, SubscriptionRef } from "effect"
-
+import * as Effect from "effect/Effect"
+import * as SubscriptionRef from "effect/SubscriptionRef"
 /** One shard as the consumer last saw it. */
 export interface ShardProgress {
   /** Records committed (decode failures included: they are skipped for good). */

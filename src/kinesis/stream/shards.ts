@@ -1,5 +1,5 @@
 import type { ListShardsCommandOutput, Shard } from "@aws-sdk/client-kinesis"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { KinesisError } from "../../errors.js"
 import { KinesisApi } from "./KinesisApi.js"
 

@@ -4,8 +4,10 @@
  * answer with an empty body (no route, a defect) answers JSON `{ _tag, message }` instead.
  */
 import { HttpApi, type HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Cause, Effect, Option, Predicate } from "effect"
-
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 /** The JSON body of an error the API's own schemas do not describe. */
 export const errorResponse = (status: number, tag: string, message: string, headers: Record<string, string> = {}) =>
   HttpServerResponse.unsafeJson({ _tag: tag, message }, { status, headers })

@@ -1,5 +1,7 @@
 import { type HttpApi, HttpApiBuilder } from "@effect/platform"
-import { Clock, Effect, Layer } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { InvalidConfig, type InvalidKey, InvalidRange, type NotWindowed, type RangeTooLarge, type StoreError, type WindowRequired } from "../../errors.js"
 import type { Store } from "../../state/Store.js"
 import { bucketStart, type BucketRange } from "../../window/Window.js"

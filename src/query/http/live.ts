@@ -3,7 +3,8 @@
  * the dashboard: driver progress per shard, a metrics snapshot, and the keys worth ranking.
  * Everything is optional; a server given none still answers, with empty lists.
  */
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import { metricsJson } from "../../metrics/json.js"
 import type { MetricsSnapshot } from "../../metrics/memory.js"
 

@@ -3,7 +3,8 @@
  * (and always at `/metrics.json`). Without a metrics source both answer an empty snapshot.
  */
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, type Layer } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import { metricsJson } from "../../metrics/json.js"
 import type { MetricsSnapshot } from "../../metrics/memory.js"
 import { prometheusContentType, prometheusText } from "../../metrics/prometheus.js"

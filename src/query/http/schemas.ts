@@ -1,6 +1,10 @@
 /** Request and response schemas of the query HTTP API (they also drive its OpenAPI document). */
 import { HttpApiSchema } from "@effect/platform"
-import { Duration, JSONSchema, Option, ParseResult, Schema } from "effect"
+import * as Duration from "effect/Duration"
+import * as JSONSchema from "effect/JSONSchema"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { durationSyntax, formatDuration, parseDuration } from "../../window/duration.js"
 
 /** The `:name` path segment: a pipeline's name. */

@@ -3,7 +3,7 @@
  * the key (a DynamoDB Query: only rows that exist come back), a missing row reading as the identity. (The `Query` reads fold the span into one
  * value; a chart needs the buckets apart.)
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { InvalidKey, RangeTooLarge, type StoreError } from "../../errors.js"
 import { keyProblem } from "../../record/key.js"
 import { Store } from "../../state/Store.js"

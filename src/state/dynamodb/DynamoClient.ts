@@ -1,6 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { NodeHttpHandler } from "@smithy/node-http-handler"
-import { type ConfigError, Context, Effect, Layer } from "effect"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { DynamoStateConfig } from "./config.js"
 import { dynamoStateConfigFromEnv } from "./config.js"
 

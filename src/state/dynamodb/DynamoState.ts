@@ -1,4 +1,6 @@
-import { type ConfigError, Effect, Layer } from "effect"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { Checkpoints } from "../Checkpoints.js"
 import type { Store } from "../Store.js"
 import { dynamoStateConfigFromEnv, type DynamoStateConfig } from "./config.js"

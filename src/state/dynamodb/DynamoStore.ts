@@ -1,4 +1,6 @@
-import { Effect, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { StoreError } from "../../errors.js"
 import { defaultConflictPolicy, resolveRetryPolicy } from "../../retry/index.js"
 import type { CommitOutcome, CommitRequest } from "../Commit.js"

@@ -1,5 +1,5 @@
 import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { StoreError } from "../../errors.js"
 import type { CommitOutcome, CommitRequest, Contribution } from "../Commit.js"
 import type { RowKey } from "../RowKey.js"

@@ -4,7 +4,10 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItem
 } from "@aws-sdk/client-dynamodb"
-import { Clock, Effect, Option, Ref } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import { StoreError } from "../../errors.js"
 import type { RetryPolicy } from "../../retry/index.js"
 import { claimId, type CommitOutcome, type CommitRequest, type Contribution, type Refusal } from "../Commit.js"

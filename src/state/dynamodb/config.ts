@@ -1,4 +1,5 @@
-import { Config, Option } from "effect"
+import * as Config from "effect/Config"
+import * as Option from "effect/Option"
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import type { RetryPolicy } from "../../retry/index.js"
 

@@ -1,5 +1,5 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb"
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import type { Monoid } from "../../monoid/Monoid.js"
 import { padSequence } from "../../record/index.js"
 import type { RowKey } from "../RowKey.js"

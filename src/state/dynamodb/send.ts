@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { StoreError } from "../../errors.js"
 import { spanNames, withSpanWhenTraced } from "../../tracing/spans.js"
 import { toStoreError } from "../storeErrors.js"

@@ -6,7 +6,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists
 } from "@aws-sdk/client-dynamodb"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { StoreError } from "../../errors.js"
 import { errorName } from "../storeErrors.js"
 import { send } from "./send.js"

@@ -2,7 +2,9 @@
  * The in-memory Cache: folded blocks in a Map beside the store, never authoritative. Faults can be
  * injected into its merges to check that a cache failure never fails a record.
  */
-import { Effect, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type { Monoid } from "../../monoid/Monoid.js"
 import { type Block, blocksContaining, type FoldedBlock, mergesInto } from "../blocks.js"
 import { Cache, type CachePolicy, type CacheService, defaultCachePolicy, type EntityBlocks } from "../Cache.js"

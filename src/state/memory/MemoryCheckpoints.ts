@@ -2,7 +2,9 @@
  * In-memory shard checkpoints that only move forward: a backward save fails with
  * `StaleCheckpoint`, an equal one changes nothing but the `finished` flag.
  */
-import { Effect, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { StaleCheckpoint } from "../../errors.js"
 import { type Checkpoint, type CheckpointKey, Checkpoints, type CheckpointsService } from "../Checkpoints.js"
 import { compareSequence } from "../../record/index.js"

@@ -1,5 +1,6 @@
 /** The in-memory Deduper: reads the claims a memory Store writes in its commits. */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { Deduper, type DeduperService } from "../Deduper.js"
 import { type ClaimBook, claimedIds, makeClaimBook } from "./claims.js"
 

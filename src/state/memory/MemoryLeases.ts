@@ -2,7 +2,9 @@
  * In-memory shard leases with the DynamoDB layer's conditions: a take succeeds only on the row it
  * observed, renewals, releases and checkpoints only for the current owner and counter.
  */
-import { Effect, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { StaleCheckpoint } from "../../errors.js"
 import { type Lease, LeaseLost, type LeaseRow, Leases, type LeasesService } from "../Leases.js"
 import { compareSequence } from "../../record/index.js"

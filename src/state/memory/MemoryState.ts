@@ -2,7 +2,8 @@
  * Every in-memory state service at once (Store, Cache, Deduper, Checkpoints), the Store and the
  * Deduper sharing one claims book, with the instrumentation of each for tests.
  */
-import { Context, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Layer from "effect/Layer"
 import { Cache } from "../Cache.js"
 import { Checkpoints } from "../Checkpoints.js"
 import { Deduper } from "../Deduper.js"

@@ -2,7 +2,9 @@
  * The in-memory aggregate Store: the same commit semantics as the DynamoDB store (fenced marks,
  * atomic claims, TTL), in synchronous critical sections, so it is atomic under concurrent fibers.
  */
-import { Effect, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { StoreError } from "../../errors.js"
 import type { Monoid } from "../../monoid/Monoid.js"
 import type { BucketRange } from "../../window/Window.js"

@@ -4,7 +4,9 @@
  * compare-and-set script. Never the truth: every failure is a `StoreError` the callers turn into a
  * metric, and a block can always be dropped safely.
  */
-import { Effect, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { Cluster, Redis } from "ioredis"
 import { StoreError } from "../../errors.js"
 import type { Monoid } from "../../monoid/Monoid.js"

@@ -2,7 +2,9 @@
  * The demo end to end, in process: embedded kinesalite, both drivers, the report. Its printed
  * totals are checked against counts made here from the produced records' bytes.
  */
-import { Effect, Exit, Fiber } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import { createServer, type AddressInfo } from "node:net"
 import { describe, expect, inject, it } from "vitest"
 import { demo } from "../../../src/cli/demo/demo.js"

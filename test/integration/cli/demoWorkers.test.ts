@@ -2,7 +2,10 @@
  * `murmur demo --workers 2`: the hourly pipeline read by two lease-sharing workers in process.
  * Both workers hold shards (the output and `/live` say which), and the totals still verify.
  */
-import { Effect, Either, Exit, Fiber } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import { describe, expect, inject, it } from "vitest"
 import { parseArgs } from "../../../src/cli/args.js"
 import { demo } from "../../../src/cli/demo/demo.js"

@@ -2,7 +2,10 @@
  * `murmur local` then `produce`, `run` and `query` with the environment it prints, as a user
  * would in two shells: no server started by hand.
  */
-import { ConfigProvider, Effect, Fiber, Layer } from "effect"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"

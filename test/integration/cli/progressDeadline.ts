@@ -1,5 +1,5 @@
-import { Effect, Schedule } from "effect"
-
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 /**
  * Retries `attempt` every 200 ms until it succeeds, and gives up only when its failure has not
  * changed for `stallMs`: a deadline on progress (the failure says how far it got, e.g. "counted

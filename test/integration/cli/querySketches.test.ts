@@ -2,7 +2,10 @@
  * `murmur query` on sketch pipelines in DynamoDB Local: an HLL prints its estimate, a Bloom
  * pipeline answers `--contains`, and asking a non-Bloom pipeline for membership names the fix.
  */
-import { ConfigProvider, Effect, Either, Layer } from "effect"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest"
 import { parseArgs } from "../../../src/cli/args.js"

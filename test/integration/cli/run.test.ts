@@ -3,7 +3,11 @@
  * for DynamoDB, both named by the environment variables the command reads.
  */
 import { CreateStreamCommand, PutRecordsCommand, waitUntilStreamExists } from "@aws-sdk/client-kinesis"
-import { ConfigProvider, Effect, Either, Fiber, Layer } from "effect"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { type RunCommand } from "../../../src/cli/args.js"

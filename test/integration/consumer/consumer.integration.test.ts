@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { ExpiredIteratorException, type KinesisClient } from "@aws-sdk/client-kinesis"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import type { ShardEvent } from "../../../src/kinesis/consumer/index.js"
 import { createTables, makeDynamoCheckpoints } from "../../../src/state/dynamodb/index.js"

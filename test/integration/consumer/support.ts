@@ -1,6 +1,10 @@
 import { type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb"
 import type { KinesisClient } from "@aws-sdk/client-kinesis"
-import { Effect, Exit, Fiber, Layer, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import {
   type ConsumerConfig,
   KinesisApi,

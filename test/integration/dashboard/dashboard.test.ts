@@ -3,7 +3,7 @@
  * and nothing from another origin, shows the same figures as the API for the same keys, its live
  * counters move while events are produced, and it can be driven from the keyboard.
  */
-import type { Effect } from "effect"
+import type * as Effect from "effect/Effect"
 import { mkdirSync } from "node:fs"
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"

@@ -4,7 +4,10 @@
  * metrics, and the query server given their progress, metrics and keys.
  */
 import { CreateStreamCommand, PutRecordsCommand, waitUntilStreamExists } from "@aws-sdk/client-kinesis"
-import { Effect, Layer, Schema, SubscriptionRef } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import * as SubscriptionRef from "effect/SubscriptionRef"
 import { KinesisApi, KinesisClient, makeProgress, runConsumer } from "../../../src/kinesis/consumer/index.js"
 import { startKinesalite } from "../../../src/local/index.js"
 import { makeMemoryMetrics } from "../../../src/metrics/memory.js"

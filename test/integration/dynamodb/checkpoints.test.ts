@@ -1,4 +1,6 @@
-import { Effect, Exit, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Checkpoints } from "../../../src/state/Checkpoints.js"
 import { DynamoCheckpoints, DynamoClient, makeDynamoCheckpoints } from "../../../src/state/dynamodb/index.js"

@@ -1,4 +1,6 @@
-import { Effect, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type DecimalValue, set, setOf, sum } from "../../../src/monoid/index.js"
 import { claimId, type CommitOutcome, type CommitRequest } from "../../../src/state/Commit.js"

@@ -1,5 +1,6 @@
 import { GetItemCommand } from "@aws-sdk/client-dynamodb"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { first, type Latest, min, type Monoid, set, setOf, stamped, sum } from "../../../src/monoid/index.js"
 import type { CommitRequest, CommitStrategy, Contribution } from "../../../src/state/Commit.js"

@@ -3,7 +3,8 @@
  * batchings give the same total in memory, in DynamoDB Local and in an exact reference.
  */
 import { Decimal as DefaultDecimal } from "decimal.js"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { layerNoop } from "../../../src/metrics/index.js"
@@ -15,7 +16,7 @@ import type { Decoder, SourceRecord } from "../../../src/processor/types.js"
 import { DynamoState } from "../../../src/state/dynamodb/index.js"
 import { MemoryState } from "../../../src/state/memory/index.js"
 import { Store } from "../../../src/state/Store.js"
-import type { Layer as L } from "effect"
+import type * as L from "effect/Layer"
 import { createLocalTables, localClient } from "./local.js"
 
 // The reference: exact for these values (decimal.js rounds to 20 digits by default).

@@ -1,5 +1,6 @@
 import { InternalServerError, ProvisionedThroughputExceededException, ThrottlingException } from "@aws-sdk/client-dynamodb"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sum } from "../../../src/monoid/index.js"
 import { retrySchedule } from "../../../src/retry/index.js"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { set, setOf, type StringSet, sum } from "../../../src/monoid/index.js"
 import type { CommitOutcome, CommitRequest } from "../../../src/state/Commit.js"

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { inject } from "vitest"
 import { createTables, type CreateTablesOptions } from "../../../src/state/dynamodb/index.js"
 import { localCredentials } from "../../../src/local/index.js"

@@ -1,4 +1,7 @@
-import { Effect, Layer, Option, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { layerNoop } from "../../../src/metrics/index.js"
 import { count, set, setOf, type StringSet } from "../../../src/monoid/index.js"

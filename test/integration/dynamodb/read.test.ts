@@ -1,5 +1,5 @@
 import { type BatchGetItemCommandOutput, PutItemCommand } from "@aws-sdk/client-dynamodb"
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type DecimalValue, set, setOf, sum } from "../../../src/monoid/index.js"
 import type { CommitRequest } from "../../../src/state/Commit.js"

@@ -4,7 +4,10 @@
  * through faults and redelivery, rows within the 400 KB item limit, and windows that merge buckets.
  */
 import { GetItemCommand } from "@aws-sdk/client-dynamodb"
-import { Effect, Either, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { layerNoop } from "../../../src/metrics/index.js"
 import {

@@ -1,5 +1,6 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from "@aws-sdk/client-dynamodb"
-import { ConfigProvider, Effect } from "effect"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { dynamoStateConfigFromEnv } from "../../../src/state/dynamodb/index.js"
 import { countRequests } from "../../support/requestCounter.js"

@@ -4,7 +4,9 @@
  * with the cold-start guard active nothing is lost.
  */
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb"
-import { Effect, Layer, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest"
 import { type KinesisHandler, kinesisHandler, type KinesisHandlerOptions } from "../../../src/kinesis/lambda/index.js"
 import { LambdaMappings } from "../../../src/kinesis/lambda/LambdaMappings.js"

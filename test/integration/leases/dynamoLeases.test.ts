@@ -1,6 +1,6 @@
 /** The DynamoDB lease layer keeps the same conditions as the memory one (on DynamoDB Local). */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, inject, it } from "vitest"
 import { localCredentials } from "../../../src/local/index.js"
 import { createTables, makeDynamoCheckpoints, makeDynamoLeases } from "../../../src/state/dynamodb/index.js"

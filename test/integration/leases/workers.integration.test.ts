@@ -7,7 +7,7 @@
  */
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb"
 import type { KinesisClient } from "@aws-sdk/client-kinesis"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { localCredentials, type LocalKinesis, localKinesisClient, type Started, startKinesalite, startScoped } from "../../../src/local/index.js"
 import { createTables, makeDynamoLeases } from "../../../src/state/dynamodb/index.js"

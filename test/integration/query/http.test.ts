@@ -1,4 +1,7 @@
-import { Effect, Exit, Layer, Scope } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { StoreError } from "../../../src/errors.js"
 import { makeMemoryMetrics } from "../../../src/metrics/memory.js"

@@ -2,7 +2,9 @@
  * The HTTP API on sketch pipelines: answers rendered per monoid, `/contains` for Bloom filters,
  * `/top` ranked by estimates, and the OpenAPI document describing each kind of answer.
  */
-import { Effect, Exit, Scope } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bloom, decayedSum, hll, topK } from "../../../src/monoid/index.js"
 import type { Monoid } from "../../../src/monoid/Monoid.js"

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { Redis } from "ioredis"
 import { startRedis } from "../../../src/local/redis.js"
 import { makeMemoryMetrics, Metrics } from "../../../src/metrics/index.js"

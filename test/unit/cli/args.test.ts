@@ -1,4 +1,5 @@
-import { Duration, Either } from "effect"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
 import { describe, expect, it } from "vitest"
 import { defaultDemoEvents, defaultDemoPort, parseArgs, usage, usageOf } from "../../../src/cli/args.js"
 

@@ -1,4 +1,6 @@
-import { Effect, Exit, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
 import { createServer, type Server } from "node:net"
 import { afterEach, describe, expect, it } from "vitest"
 import { progressLine } from "../../../src/cli/demo/progressLine.js"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { defaultSeed, generatePageViews, malformedCount } from "../../../src/cli/demo/generate.js"
 import { pageViewDecoder } from "../../../src/cli/demo/pageViews.js"

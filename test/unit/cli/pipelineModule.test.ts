@@ -1,4 +1,7 @@
-import { Effect, Either, Exit, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { loadPipelineModule, pipelineModuleFrom } from "../../../src/cli/pipelineModule.js"

@@ -1,5 +1,8 @@
-import { Duration, Effect, Fiber, Option, TestClock } from "effect"
-
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
 /**
  * Runs `effect` in a fiber, advancing the TestClock `stepMs` at a time until the fiber completes
  * (or `until` holds, then interrupts it), failing after `maxSteps` steps.

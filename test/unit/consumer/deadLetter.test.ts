@@ -6,7 +6,11 @@
  * and read no further. Transient failures (and a callback that fails) keep their backoff.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, HashMap, Layer, Logger, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Schema from "effect/Schema"
 import { type ConsumerConfig, runConsumer, runWorker, type ShardEvent } from "../../../src/kinesis/consumer/index.js"
 import type { DeadLetter } from "../../../src/kinesis/deadLetter.js"
 import { makeMemoryMetrics, Metrics } from "../../../src/metrics/index.js"

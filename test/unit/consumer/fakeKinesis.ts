@@ -1,4 +1,6 @@
-import { Clock, Effect, Layer } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { KinesisError } from "../../../src/errors.js"
 import { KinesisApi, type KinesisApiService } from "../../../src/kinesis/consumer/index.js"
 

@@ -1,5 +1,5 @@
 import { ExpiredIteratorException, LimitExceededException, ProvisionedThroughputExceededException, ResourceNotFoundException } from "@aws-sdk/client-kinesis"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { classifyKinesisError, KinesisClient } from "../../../src/kinesis/stream/KinesisApi.js"
 

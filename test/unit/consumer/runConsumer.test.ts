@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { type ConsumerConfig, makeProgress, runConsumer, type ShardEvent } from "../../../src/kinesis/consumer/index.js"
 import { makeMemoryMetrics, Metrics } from "../../../src/metrics/index.js"
 import { count } from "../../../src/monoid/index.js"

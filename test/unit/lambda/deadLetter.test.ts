@@ -1,4 +1,5 @@
-import { Layer, Schema } from "effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { afterEach, describe, expect, it } from "vitest"
 import { InvalidConfig, InvalidKey, RetriesExhausted, StoreError } from "../../../src/errors.js"
 import { canNeverSucceed, type DeadLetter, type DeadLetterPolicy } from "../../../src/kinesis/deadLetter.js"

@@ -1,5 +1,6 @@
 import { build } from "esbuild"
-import { Either, Layer } from "effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import { fileURLToPath } from "node:url"
 import { afterEach, describe, expect, it } from "vitest"
 import {
@@ -52,8 +53,8 @@ describe("kinesisHandlerWithLayer", () => {
     const result = await build({
       stdin: {
         contents: `
-          import { Layer } from "effect"
-          import { count, jsonDecoder, layerNoop, MemoryStore, pipeline } from "./index.js"
+          import * as Layer from "effect/Layer"
+import { count, jsonDecoder, layerNoop, MemoryStore, pipeline } from "./index.js"
           import { kinesisHandlerWithLayer } from "./kinesis/lambda/index.js"
           const views = pipeline({ name: "v", key: (v) => v.page, monoid: count, store: "v" })
           export const handler = kinesisHandlerWithLayer(views, jsonDecoder(), { layer: Layer.merge(MemoryStore.layer, layerNoop) })`,

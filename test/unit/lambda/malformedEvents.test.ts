@@ -2,7 +2,8 @@
  * The handler for any input: it never throws, never answers success for a record it did not
  * process, reports what has a sequence number and logs what it could not identify.
  */
-import { Layer, Schema } from "effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { afterAll, describe, expect, it } from "vitest"
 import { kinesisHandler } from "../../../src/kinesis/lambda/index.js"
 import { layerNoop } from "../../../src/metrics/noop.js"

@@ -2,7 +2,8 @@
  * The ParallelizationFactor guard through the handler, with the Lambda SDK client mocked at its
  * HTTP handler and the memory state.
  */
-import { Layer, Schema } from "effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { afterEach, describe, expect, it } from "vitest"
 import { type KinesisHandler, kinesisHandler, type KinesisHandlerOptions } from "../../../src/kinesis/lambda/index.js"
 import { LambdaMappings } from "../../../src/kinesis/lambda/LambdaMappings.js"

@@ -3,7 +3,8 @@
  * and the DynamoDB layer (integration).
  */
 import { expect } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { StoreError } from "../../../src/errors.js"
 import type { LeaseRow, LeasesService } from "../../../src/state/Leases.js"
 

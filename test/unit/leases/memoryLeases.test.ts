@@ -1,5 +1,5 @@
 import { describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { MemoryLeases } from "../../../src/state/memory/index.js"
 import { type LeaseTable, oldOwnersAreFenced, takesAreConditional } from "./leaseContract.js"
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { ShardEvent } from "../../../src/kinesis/consumer/index.js"
 import { expectParentsFirst, seedSplitThenMerge } from "../consumer/reshard.js"
 import {

@@ -3,7 +3,13 @@
  * table shared by all (as processes share DynamoDB), a TestClock driver, and the lease events
  * every worker reported, stamped with the clock.
  */
-import { Clock, Duration, Effect, Fiber, Layer, Schema, TestClock } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
 import { StoreError } from "../../../src/errors.js"
 import { type LeaseEvent, runWorker, type WorkerConfig } from "../../../src/kinesis/consumer/index.js"
 import { makeMemoryMetrics, type MemoryMetrics, Metrics } from "../../../src/metrics/index.js"

@@ -1,4 +1,6 @@
-import { Effect, Layer, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { kinesisHandler } from "../../../src/kinesis/lambda/index.js"
 import { layerEmf } from "../../../src/metrics/index.js"

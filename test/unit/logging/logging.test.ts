@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, LogLevel } from "effect"
+import * as Effect from "effect/Effect"
+import * as LogLevel from "effect/LogLevel"
 import { RetriesExhausted, StoreError } from "../../../src/errors.js"
 import { DecodeError } from "../../../src/errors.js"
 import {

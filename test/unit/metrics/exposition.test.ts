@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { makeMemoryMetrics, metricsJson, parseMetricName, prometheusText } from "../../../src/metrics/index.js"
 
 /** A snapshot with every kind of name the drivers record. */

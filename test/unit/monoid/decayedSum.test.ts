@@ -1,5 +1,7 @@
 import { it } from "@effect/vitest"
-import { type Duration, Effect, TestClock } from "effect"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
 import { describe, expect } from "vitest"
 import { decayedSum, MalformedValue } from "../../../src/monoid/index.js"
 import { checkMonoidLaws, decayedValues } from "../../../src/monoid/laws.js"

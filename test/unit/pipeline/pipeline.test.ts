@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { describe, expect, it } from "vitest"
 import type { InvalidPipeline } from "../../../src/errors.js"
 import { count, type DecimalValue, sum } from "../../../src/monoid/index.js"

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Either, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import type { DecodeError } from "../../../src/errors.js"
 import { bytesDecoder, customDecoder, jsonDecoder, schemaDecoder, textDecoder } from "../../../src/processor/index.js"
 

@@ -4,7 +4,8 @@
  * returned), redelivering what the processor reported as not done ends with exact totals.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { count, custom, type Monoid } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
 import { schemaDecoder, processBatch } from "../../../src/processor/index.js"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type DecimalValue, sum } from "../../../src/monoid/index.js"
 import { pipeline } from "../../../src/pipeline/index.js"
 import { jsonDecoder } from "../../../src/processor/decoders.js"

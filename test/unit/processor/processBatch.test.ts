@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { InvalidConfig } from "../../../src/errors.js"
 import { count, custom, type Monoid, max, set, setOf, sum } from "../../../src/monoid/index.js"
 import { type Pipeline, pipeline, type PipelineDefinition } from "../../../src/pipeline/index.js"

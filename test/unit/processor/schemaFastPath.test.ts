@@ -1,4 +1,7 @@
-import { Arbitrary, Either, ParseResult, Schema } from "effect"
+import * as Arbitrary from "effect/Arbitrary"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { schemaDecoder } from "../../../src/processor/schemaDecoder.js"

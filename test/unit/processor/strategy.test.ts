@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { resolveStrategy } from "../../../src/processor/index.js"
 import type { SourceRecord } from "../../../src/processor/types.js"
 

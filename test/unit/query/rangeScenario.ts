@@ -4,7 +4,7 @@
  * late rows into closed buckets, and ranges over and around them.
  */
 import fc from "fast-check"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { expect } from "vitest"
 import { custom } from "../../../src/monoid/custom.js"
 import type { Monoid } from "../../../src/monoid/Monoid.js"

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, TestClock } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as TestClock from "effect/TestClock"
 import { count } from "../../../src/monoid/numeric.js"
 import { bloom, decayedSum, hll, hllEstimate, mapOf, topK, tuple } from "../../../src/monoid/index.js"
 import type { Monoid } from "../../../src/monoid/Monoid.js"

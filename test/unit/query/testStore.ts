@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { QueryTarget } from "../../../src/query/Query.js"
 import type { CommitRequest } from "../../../src/state/Commit.js"
 import * as MemoryStore from "../../../src/state/memory/MemoryStore.js"

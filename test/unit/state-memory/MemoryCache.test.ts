@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, TestClock } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
 import { custom, sum } from "../../../src/monoid/index.js"
 import { MemoryCache } from "../../../src/state/memory/index.js"
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, TestClock } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
 import { count, max, sum } from "../../../src/monoid/index.js"
 import { claimId, type CommitRequest, type CommitStrategy, type Contribution } from "../../../src/state/Commit.js"
 import { MemoryDeduper, MemoryState, MemoryStore } from "../../../src/state/memory/index.js"

@@ -1,5 +1,6 @@
 import { hostname } from "node:os"
-import { Effect, Random } from "effect"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
 import { InvalidConfig } from "../../../errors.js"
 import { type ConsumerConfig, consumerConfig, type ResolvedConsumerConfig } from "../config.js"
 import type { LeaseEvent } from "./events.js"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { StaleCheckpoint } from "../../../errors.js"
 import type { CheckpointsService } from "../../../state/Checkpoints.js"
 import type { Lease, LeaseLost, LeasesService } from "../../../state/Leases.js"

@@ -1,4 +1,5 @@
-import { Deferred, Effect } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
 import type { Pipeline } from "../../../pipeline/Pipeline.js"
 import type { Decoder } from "../../../processor/types.js"
 import { fullJitterBackoff } from "../../../retry/index.js"

@@ -1,6 +1,7 @@
 /** The dashboard's routes: the page at `/` and its bundled script and styles. */
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
-import { Effect, type Layer } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import { errorResponse } from "../guard.js"
 import { type DashboardBundle, dashboardBundle } from "./bundle.js"
 import { dashboardPage } from "./page.js"

@@ -1,4 +1,6 @@
-import { Duration, Option, Schema } from "effect"
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
 import { wellEscaped } from "../../../../src/query/http/guard.js"
 import { InstantParam, LastDuration } from "../../../../src/query/http/schemas.js"
