@@ -1,7 +1,5 @@
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as Scope from "effect/Scope"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { StoreError } from "../../../src/errors.js"
 import { makeMemoryMetrics } from "../../../src/metrics/memory.js"
@@ -9,10 +7,10 @@ import { count, type DecimalValue, max, min, sum } from "../../../src/monoid/num
 import { set, setOf } from "../../../src/monoid/set.js"
 import { last, type Latest, stamped } from "../../../src/monoid/stamped.js"
 import { pipeline } from "../../../src/pipeline/Pipeline.js"
-import { serveQuery } from "../../../src/query/http/index.js"
 import { Store, type StoreService } from "../../../src/state/Store.js"
 import { hourly } from "../../../src/window/Window.js"
 import { makeTestStore } from "../../unit/query/testStore.js"
+import { getJson, queryServers } from "./queryServers.js"
 
 type Event = { readonly page: string }
 const hour = 3_600_000
@@ -55,12 +53,11 @@ const latest = pipeline<Event, Latest<string>>({
 })
 
 const store = makeTestStore()
-const nowBucket = Math.floor(Date.now() / hour)
+// The main server's clock stands here, so the window endpoint's "last 2 hours" cannot move mid-test.
+const nowMs = Date.UTC(2026, 0, 15, 10, 30)
+const nowBucket = Math.floor(nowMs / hour)
+const servers = queryServers()
 let base = ""
-let scope: Scope.CloseableScope
-
-const serve = (layer: Layer.Layer<Store>, pipelines: Parameters<typeof serveQuery>[0]["pipelines"]) =>
-  Effect.runPromise(Scope.extend(serveQuery({ pipelines, port: 0 }), scope).pipe(Effect.provide(layer)))
 
 beforeAll(async () => {
   store.seed(totals, "/home", 0, 7)
@@ -72,21 +69,14 @@ beforeAll(async () => {
   store.seed(visitors, "/home", bucket0 + 1, setOf("bob", "cy"))
   store.seed(latest, "/home", bucket0, stamped(t0 + 5, "first"))
   store.seed(latest, "/home", bucket0 + 1, stamped(t0 + hour + 5, "second"))
-  // Around the real clock, for the window endpoint.
+  // Around the server's clock, for the window endpoint.
   for (let offset = -3; offset <= 1; offset++) store.seed(views, "/live", nowBucket + offset, 10 ** (offset + 3))
-  scope = Effect.runSync(Scope.make())
-  base = (await serve(store.layer, [totals, lowest, views, peak, visitors, latest])).url
+  base = (await servers.serve({ pipelines: [totals, lowest, views, peak, visitors, latest], port: 0 }, store.layer, nowMs)).url
 })
 
-afterAll(async () => {
-  if (scope !== undefined) await Effect.runPromise(Scope.close(scope, Exit.void))
-})
+afterAll(servers.close)
 
-const get = async (path: string) => {
-  const response = await fetch(`${base}${path}`)
-  const text = await response.text()
-  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) }
-}
+const get = (path: string) => getJson(`${base}${path}`)
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
@@ -149,13 +139,10 @@ describe("query HTTP API", () => {
     const { status, body } = await get("/pipelines/views/window?key=%2Flive&last=2%20hours")
     expect(status).toBe(200)
     expect(body.buckets).toBe(2)
-    // The seeds are 10^(offset+3) at nowBucket+offset, so the answer names the buckets read; the
-    // hour may turn between seeding and asking, hence computing from the reported span.
-    const lo = Date.parse(body.from) / hour
-    expect(Date.parse(body.to) / hour).toBe(lo + 2)
-    expect([nowBucket, nowBucket + 1]).toContain(lo + 1)
-    const expected = [lo, lo + 1].reduce((acc, b) => acc + 10 ** (b - nowBucket + 3), 0)
-    expect(body.values).toEqual([{ key: "/live", value: expected }])
+    // The seeds are 10^(offset+3) at nowBucket+offset: the hour before now's and now's.
+    expect(body.from).toBe(iso((nowBucket - 1) * hour))
+    expect(body.to).toBe(iso((nowBucket + 1) * hour))
+    expect(body.values).toEqual([{ key: "/live", value: 100 + 1000 }])
   })
 
   it("answers 400 with an HttpApiDecodeError for parameters that do not decode", async () => {
@@ -221,7 +208,7 @@ describe("query HTTP API", () => {
         ...store.service,
         getMany: () => Effect.fail(new StoreError({ operation: "getMany", transient, message: storeText }))
       }
-      const other = await serve(Layer.succeed(Store, failing), [totals])
+      const other = await servers.serve({ pipelines: [totals], port: 0 }, Layer.succeed(Store, failing))
       const response = await fetch(`${other.url}/pipelines/totals/value?key=a`)
       expect(response.status).toBe(503)
       const text = await response.text()
@@ -323,22 +310,20 @@ describe("query HTTP API: series, top keys, live figures and metrics", () => {
     Effect.runSync(metrics.service.increment("views", 12))
     Effect.runSync(metrics.service.increment("views:retry", 2))
     Effect.runSync(metrics.service.increment("views:decode_error", 1))
-    live = (await Effect.runPromise(Scope.extend(
-        serveQuery({
-          pipelines: [totals, views],
-          port: 0,
-          live: {
-            metrics: Effect.sync(metrics.snapshot),
-            keys: { totals: ["/home", "/nobody"], views: ["/home", "/about", "/nobody"] },
-            drivers: [{
-              name: "consumer",
-              pipeline: "views",
-              progress: Effect.sync(() => ({ shards: { "shardId-1": { recordsProcessed: records, millisBehindLatest: 250 } } }))
-            }]
-          }
-        }),
-        scope
-      ).pipe(Effect.provide(store.layer)))).url
+    const served = await servers.serve({
+      pipelines: [totals, views],
+      port: 0,
+      live: {
+        metrics: Effect.sync(metrics.snapshot),
+        keys: { totals: ["/home", "/nobody"], views: ["/home", "/about", "/nobody"] },
+        drivers: [{
+          name: "consumer",
+          pipeline: "views",
+          progress: Effect.sync(() => ({ shards: { "shardId-1": { recordsProcessed: records, millisBehindLatest: 250 } } }))
+        }]
+      }
+    }, store.layer)
+    live = served.url
   })
 
   it("GET series: one value per bucket, the identity where no row is", async () => {

@@ -2,16 +2,13 @@
  * The HTTP API on sketch pipelines: answers rendered per monoid, `/contains` for Bloom filters,
  * `/top` ranked by estimates, and the OpenAPI document describing each kind of answer.
  */
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Scope from "effect/Scope"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bloom, decayedSum, hll, topK } from "../../../src/monoid/index.js"
 import type { Monoid } from "../../../src/monoid/Monoid.js"
 import { pipeline } from "../../../src/pipeline/Pipeline.js"
-import { serveQuery } from "../../../src/query/http/index.js"
 import { hourly } from "../../../src/window/Window.js"
 import { makeTestStore } from "../../unit/query/testStore.js"
+import { getJson, queryServers } from "./queryServers.js"
 
 const hour = 3_600_000
 const uniques = hll()
@@ -36,9 +33,11 @@ const hourlyMembers = define("hourly-members", seen, true)
 const trend = define("trend", trending)
 
 const store = makeTestStore()
-const nowBucket = Math.floor(Date.now() / hour)
-let base = ""
-let scope: Scope.CloseableScope
+// The server's clock stands here, half past an hour, so "the last 3 hours" cannot move mid-test.
+const nowMs = Date.UTC(2026, 0, 15, 10, 30)
+const nowBucket = Math.floor(nowMs / hour)
+const servers = queryServers()
+let get: (path: string) => ReturnType<typeof getJson>
 
 beforeAll(async () => {
   // Three hours of visitors to /home (overlapping), one to /about.
@@ -49,25 +48,16 @@ beforeAll(async () => {
   store.seed(top, "all", 0, pages.fromCounts(new Map([["/home", 9], ["/about", 4]])))
   store.seed(members, "/home", 0, seen.of("ann", "bob"))
   store.seed(hourlyMembers, "/home", nowBucket - 5, seen.of("old"))
-  store.seed(trend, "/home", 0, trending.of(8, Date.now() - 2 * hour))
-  scope = Effect.runSync(Scope.make())
-  const served = serveQuery({
-    pipelines: [visitors, top, members, hourlyMembers, trend],
-    port: 0,
-    live: { keys: { visitors: ["/about", "/home"] } }
-  })
-  base = (await Effect.runPromise(Scope.extend(served, scope).pipe(Effect.provide(store.layer)))).url
+  store.seed(trend, "/home", 0, trending.of(8, nowMs - 2 * hour))
+  const served = await servers.serve(
+    { pipelines: [visitors, top, members, hourlyMembers, trend], port: 0, live: { keys: { visitors: ["/about", "/home"] } } },
+    store.layer,
+    nowMs
+  )
+  get = served.get
 })
 
-afterAll(async () => {
-  if (scope !== undefined) await Effect.runPromise(Scope.close(scope, Exit.void))
-})
-
-const get = async (path: string) => {
-  const response = await fetch(`${base}${path}`)
-  const text = await response.text()
-  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) }
-}
+afterAll(servers.close)
 
 describe("query HTTP API on sketches", () => {
   it("window of an HLL: the buckets' union as { estimate }", async () => {
@@ -87,8 +77,7 @@ describe("query HTTP API on sketches", () => {
   it("top-K as [{ item, count }], a decayed sum as its value now, a Bloom filter's summary", async () => {
     expect((await get("/pipelines/top-pages/value?key=all")).body.value).toEqual([{ item: "/home", count: 9 }, { item: "/about", count: 4 }])
     const score = (await get("/pipelines/trend/value?key=%2Fhome")).body.value
-    expect(score).toBeGreaterThan(1.99) // 8 halved twice, a moment later
-    expect(score).toBeLessThanOrEqual(2)
+    expect(score).toBe(2) // 8 halved twice: two half-lives before the server's now
     expect((await get("/pipelines/members/value?key=%2Fhome")).body.value).toEqual({
       bits: seen.bits,
       hashes: seen.hashes,

@@ -1,4 +1,3 @@
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -17,6 +16,7 @@ import * as MemoryState from "../../../src/state/memory/MemoryState.js"
 import { Store } from "../../../src/state/Store.js"
 import { minute } from "../../../src/window/Window.js"
 import { fakeContext, pageViewEvent, recordOf, reported, sequenceOf } from "./events.js"
+import { fixedClock } from "../../support/fixedClock.js"
 import { awsDocsSampleEvent } from "./sampleEvent.js"
 
 const PageView = Schema.Struct({ page: Schema.String, user: Schema.String })
@@ -237,15 +237,7 @@ describe("kinesisHandler", () => {
   it("uses the clock option only for records without an arrival time", async () => {
     const state = MemoryState.make()
     const fixedMs = 1_600_000_000_000
-    const live = Clock.make()
-    const fixed: Clock.Clock = {
-      [Clock.ClockTypeId]: Clock.ClockTypeId,
-      unsafeCurrentTimeMillis: () => fixedMs,
-      currentTimeMillis: Effect.succeed(fixedMs),
-      unsafeCurrentTimeNanos: () => BigInt(fixedMs) * 1_000_000n,
-      currentTimeNanos: Effect.succeed(BigInt(fixedMs) * 1_000_000n),
-      sleep: (duration) => live.sleep(duration)
-    }
+    const fixed = fixedClock(fixedMs)
     const byMinute = pipeline({ name: "m", key: (v: typeof PageView.Type) => v.page, monoid: count, window: minute(), store: "m" })
     const handler = track(kinesisHandler(byMinute, decoder, { layer: Layer.merge(state.layer, layerNoop), clock: fixed }))
     const event = {
