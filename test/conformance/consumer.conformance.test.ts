@@ -7,6 +7,8 @@
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import { describe, expect, it } from "vitest"
 import { KinesisApi, KinesisClient, runConsumer } from "../../src/kinesis/consumer/index.js"
 import { layerNoop } from "../../src/metrics/noop.js"
@@ -69,7 +71,14 @@ const runStrategy = async (delivery: DeliveryStrategy, prefix: string) => {
         onDecodeError: (record) => Effect.sync(() => decodeErrors.get(pipeline.name)!.add(record.sequence ?? ""))
       })
     )
-    const fiber = Effect.runFork(Effect.all(consumers, { concurrency: "unbounded", discard: true }).pipe(Effect.provide(layer)))
+    const fiber = Effect.runFork(
+      Effect.all(consumers, { concurrency: "unbounded", discard: true }).pipe(
+        Effect.provide(layer),
+        // Injected faults make every failure path log (a thousand lines per run); the totals
+        // and counters are what this test checks.
+        Logger.withMinimumLogLevel(LogLevel.None)
+      )
+    )
     return { fiber, killSwitch, client }
   }
   const stopWorker = async (worker: ReturnType<typeof startWorker>) => {

@@ -6,7 +6,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import * as Layer from "effect/Layer"
-import { describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { kinesisHandler } from "../../src/kinesis/lambda/index.js"
 import { layerNoop } from "../../src/metrics/noop.js"
 import type { DeliveryStrategy } from "../../src/pipeline/index.js"
@@ -18,6 +18,16 @@ import { chaosRandom } from "./killSwitch.js"
 import { conformancePipelines, pageViewDecoder } from "./pipelines.js"
 import { soak } from "./scale.js"
 import { readVisitors, visitorProblems } from "./sketches.js"
+
+// Injected faults make every failure path log (a thousand JSON lines per run); the stored totals
+// and the mapping's counters are what this test checks. The handlers read the level at their
+// first batch.
+beforeAll(() => {
+  vi.stubEnv("MURMUR_LOG_LEVEL", "silent")
+})
+afterAll(() => {
+  vi.unstubAllEnvs()
+})
 
 const fixture = conformanceFixture("conformance-lambda", 7)
 const { events, expected } = fixture
