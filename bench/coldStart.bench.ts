@@ -13,6 +13,7 @@ import { spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { bundle as bundleExample } from "../examples/lambda/build.js"
 import { makeEvent } from "./lambda.bench.js"
 import { type BenchResult, formatResult, isMain, median, registerBench } from "./report.js"
 
@@ -106,42 +107,6 @@ const bundle = async (entry: string, outfile: string, sdk: SdkMode) => {
   return statSync(outfile).size
 }
 
-/**
- * The deployable bundled from the SDK's ESM builds with `splitting`: lazily imported parts (the
- * mapping check's client-lambda, the credential chain's SSO/STS clients) become their own files.
- * Returns the KiB the entry loads at start (its static imports, followed) and the KiB of all files.
- */
-const splitSizes = async (entry: string, outdir: string) => {
-  const result = await build({
-    entryPoints: [entry],
-    outdir,
-    bundle: true,
-    splitting: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    minify: true,
-    legalComments: "none",
-    logLevel: "error",
-    metafile: true,
-    nodePaths: [join(root, "node_modules")],
-    mainFields: ["module", "main"],
-    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" }
-  })
-  const outputs = result.metafile.outputs
-  const start = Object.keys(outputs).find((file) => outputs[file]!.entryPoint !== undefined)!
-  const loaded = new Set<string>()
-  const pending = [start]
-  while (pending.length > 0) {
-    const file = pending.pop()!
-    if (loaded.has(file)) continue
-    loaded.add(file)
-    for (const imported of outputs[file]!.imports) if (imported.kind === "import-statement" && imported.external !== true) pending.push(imported.path)
-  }
-  const sum = (files: Iterable<string>) => kib([...files].reduce((total, file) => total + outputs[file]!.bytes, 0))
-  return { atStart: sum(loaded), all: sum(Object.keys(outputs)) }
-}
-
 // Runs in a fresh node: reads the event, then times importing the bundle and (unless there is
 // no event) its first batch; prints the timings.
 const childScript = (bundleUrl: string, eventFile: string | undefined) => `
@@ -204,7 +169,9 @@ export const measureColdStarts = async () => {
     const esmBytes = await bundle(deployable, esmFile, "esm")
     scripts[esmDeployableName] = { bytes: esmBytes, script: childScript(pathToFileURL(esmFile).href, undefined) }
     const esmLambdaExternalBytes = await bundle(deployable, join(dir, "deployable-esm-lambda-external.mjs"), "esmLambdaExternal")
-    const split = await splitSizes(deployable, join(dir, "split"))
+    // As examples/lambda/build.ts ships it: ESM builds, lazily imported parts split off.
+    const shipped = await bundleExample("handler", join(dir, "split"))
+    const split = { atStart: kib(shipped.bytesAtStart), all: kib(shipped.bytesInAll) }
     const samples: Record<string, Array<{ importMs: number; batchMs: number; processMs: number }>> = {}
     const names = Object.keys(scripts)
     for (let run = 0; run < runs; run++) {
