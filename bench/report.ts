@@ -72,7 +72,8 @@ export const writeReport = (results: ReadonlyArray<BenchResult>): string => {
   const text = [
     "# Bench results",
     "",
-    `Machine: ${machine()}. Written by \`npm run bench\` on ${new Date().toISOString()}.`,
+    `Machine: ${machine()}. Written by \`npm run bench\` on ${new Date().toISOString()}, one run of every bench.`,
+    "What these mean against the issues' goals, and what profiles showed: [findings.md](findings.md), kept by hand.",
     "",
     ...results.flatMap(formatResult)
   ].join("\n")

@@ -101,6 +101,10 @@ const compileRefinement = (ast: SchemaAST.Refinement): Compiled | undefined => {
 }
 
 const compile = (ast: SchemaAST.AST): Compiled | undefined => {
+  // A fallback turns a rejection into a value, and parse options change what is accepted:
+  // neither is followed here, so such schemas stay with the parser.
+  if (ast.annotations[SchemaAST.DecodingFallbackAnnotationId] !== undefined) return undefined
+  if (ast.annotations[SchemaAST.ParseOptionsAnnotationId] !== undefined) return undefined
   switch (ast._tag) {
     case "StringKeyword":
       return exactCheck((input) => typeof input === "string")

@@ -36,7 +36,12 @@ const notCompiled = {
   empty: Schema.Struct({}),
   withDefault: Schema.Struct({ n: Schema.optionalWith(Schema.Number, { default: () => 0 }) }),
   renamed: Schema.Struct({ n: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("N")) }),
-  tuple: Schema.Tuple(Schema.String, Schema.Number)
+  tuple: Schema.Tuple(Schema.String, Schema.Number),
+  // A union whose first member falls back to a value where this path would try the next one.
+  fallback: Schema.Struct({
+    n: Schema.Union(Schema.Literal("a").annotations({ decodingFallback: () => Either.right("a" as const) }), Schema.Number)
+  }),
+  parseOptions: Schema.Struct({ n: Schema.Number }).annotations({ parseOptions: { exact: true } })
 }
 
 /** JSON text that keeps keys holding `undefined` and key order: "unchanged" means this is equal. */
