@@ -59,7 +59,8 @@ export const formatResult = (result: BenchResult): Array<string> => {
   const lines = [`## ${result.title}`, "", "| contender | median ms | ratio to baseline | target |", "|---|---:|---:|---:|"]
   for (const figure of [result.baseline, ...result.figures]) {
     const r = ratio(figure, result.baseline)
-    const target = figure.target === undefined ? "" : `≤ ${figure.target}× ${r <= figure.target ? "met" : "MISSED"}`
+    // Three significant digits: targets like 1/3 or 5 ms as a ratio are not worth sixteen.
+    const target = figure.target === undefined ? "" : `≤ ${Number(figure.target.toPrecision(3))}× ${r <= figure.target ? "met" : "MISSED"}`
     lines.push(`| ${figure.name} | ${figure.ms.toFixed(2)} | ${r.toFixed(2)}× | ${target} |`)
   }
   for (const note of result.notes ?? []) lines.push("", note)
