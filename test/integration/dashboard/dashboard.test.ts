@@ -112,6 +112,12 @@ describe("the dashboard", () => {
     }
   })
 
+  it("labels each driver's throughput series with its pipeline (two consumers never share a label)", async () => {
+    const live = await api<{ drivers: ReadonlyArray<{ name: string; pipeline: string }> }>("/live")
+    const labels = () => page.$$eval("#throughput-chart .u-legend .u-series .u-label", (cells) => cells.map((cell) => cell.textContent ?? ""))
+    await expect.poll(labels).toEqual(expect.arrayContaining(live.drivers.map((d) => `${d.name} · ${d.pipeline}`)))
+  })
+
   it("shows top keys equal to the API's values for the same keys", async () => {
     const last = await page.inputValue("#top-last")
     for (const [pipeline, query] of [["page-views", "window"], ["page-views-all-time", "values"]] as const) {

@@ -35,8 +35,12 @@ export const throughputChart = (container: HTMLElement) => {
     followWidth(chart, container, height)
   }
   return {
-    push: (at: number, perDriver: ReadonlyArray<{ readonly name: string; readonly recordsPerSecond: number }>) => {
-      const current = perDriver.map((driver) => driver.name)
+    push: (
+      at: number,
+      perDriver: ReadonlyArray<{ readonly name: string; readonly pipeline: string; readonly recordsPerSecond: number }>
+    ) => {
+      // Named with the pipeline: several drivers of one kind ("consumer") would share a label.
+      const current = perDriver.map((driver) => `${driver.name} · ${driver.pipeline}`)
       if (chart === undefined || current.join("\u0000") !== names.join("\u0000")) {
         names = current
         times.length = 0
