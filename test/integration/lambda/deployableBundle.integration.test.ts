@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import type { KinesisStreamEvent } from "aws-lambda"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -21,12 +21,11 @@ import { pipeline } from "../../../src/pipeline/index.js"
 import * as Query from "../../../src/query/Query.js"
 import { createTables, DynamoState } from "../../../src/state/dynamodb/index.js"
 import { hourly } from "../../../src/window/Window.js"
+import { recordOf } from "../../unit/lambda/events.js"
 
 const root = fileURLToPath(new URL("../../..", import.meta.url))
 const aggregatesTable = `bundle-it-views-${process.pid}`
 const claimsTable = `bundle-it-claims-${process.pid}`
-const streamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/page-views"
-const shardId = "shardId-000000000000"
 // Arrival times are the records' event times: one fixed instant, read back as its hour.
 const arrivalSeconds = Math.floor(Date.now() / 1000)
 const pages = ["/home", "/pricing", "/home", "/docs", "/home", "/pricing"]
@@ -40,26 +39,9 @@ const pageViews = pipeline({
   store: aggregatesTable
 })
 
+// Records as the event-source mapping delivers them, all arriving at one instant.
 const event: KinesisStreamEvent = {
-  Records: pages.map((page, i) => {
-    const sequenceNumber = `4959${String(i + 1).padStart(52, "0")}`
-    return {
-      kinesis: {
-        kinesisSchemaVersion: "1.0",
-        partitionKey: `pk-${i}`,
-        sequenceNumber,
-        data: Buffer.from(JSON.stringify({ page, user: `u${i}` })).toString("base64"),
-        approximateArrivalTimestamp: arrivalSeconds
-      },
-      eventSource: "aws:kinesis",
-      eventVersion: "1.0",
-      eventID: `${shardId}:${sequenceNumber}`,
-      eventName: "aws:kinesis:record",
-      invokeIdentityArn: "arn:aws:iam::123456789012:role/example",
-      awsRegion: "us-east-1",
-      eventSourceARN: streamArn
-    }
-  })
+  Records: pages.map((page, i) => recordOf(i + 1, JSON.stringify({ page, user: `u${i}` }), { arrivalSeconds }))
 }
 
 // What the child runs: the bundle imported from its file, the batch delivered twice.
@@ -95,7 +77,7 @@ describe("the example's deployable bundle", () => {
     const eventFile = join(dir, "event.json")
     writeFileSync(eventFile, JSON.stringify(event))
     const closedPort = await Effect.runPromise(freePort)
-    const child = spawnSync(process.execPath, ["--input-type=module", "-e", childScript(new URL(`file://${built.file}`).href, eventFile)], {
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", childScript(pathToFileURL(built.file).href, eventFile)], {
       encoding: "utf8",
       cwd: dir,
       timeout: 60_000,
